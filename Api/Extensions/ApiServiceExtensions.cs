@@ -1,0 +1,23 @@
+using Microsoft.Extensions.Options;
+using ReferenceApp.Api.Counters;
+
+namespace ReferenceApp.Api.Extensions;
+
+public static class ApiServiceExtensions
+{
+    public static WebApplicationBuilder AddApiServices(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ApiOptions>()
+            .BindConfiguration(ApiOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        builder.Services.AddOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>()
+            .Configure<IOptions<ApiOptions>>((kestrel, api) => kestrel.Limits.MaxRequestBodySize = api.Value.MaxRequestBodyBytes);
+
+        builder.Services.AddOpenApi();
+        builder.Services.AddSingleton<LocalCounter>();
+        builder.Services.AddSingleton<SharedCounter>();
+        return builder;
+    }
+}

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Runs every test of ReferenceApp: unit, integration (real processes, real Redis) and end-to-end (Chromium).
+# Needs only the .NET SDK: it installs or finds redis-server and Chromium itself, and falls back to Garnet.
+# Usage: ./test.sh [extra dotnet test arguments, e.g. --filter FullyQualifiedName~Supervisor]
+set -euo pipefail
+cd "$(dirname "$0")"
+
+log() { printf '\033[1m[test.sh]\033[0m %s\n' "$*"; }
+
+install_system_packages() {
+  local missing=()
+  command -v redis-server >/dev/null 2>&1 || missing+=(redis-server redis-tools)
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+  command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    log "installing ${missing[*]} with apt-get"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    log "not root or no apt-get: missing ${missing[*]}; Redis tests fall back to Garnet, browser tests need chromium on PATH"
+  fi
+}
+
+install_system_packages
+export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+log "restoring dotnet tools (Garnet)"
+dotnet tool restore >/dev/null
+log "building"
+dotnet build ReferenceApp.sln -c Debug -nologo -clp:ErrorsOnly
+
+results=$(mktemp)
+trap 'rm -f "$results"' EXIT
+log "testing"
+set +e
+dotnet test ReferenceApp.sln -c Debug --no-build -nologo \
+  --blame-hang-timeout 5m --blame-hang-dump-type none \
+  "$@" 2>&1 | tee "$results"
+status=${PIPESTATUS[0]}
+set -e
+
+# One closing line for the whole run, summed over the test projects.
+awk '
+  /(Passed|Failed)! *- *Failed:/ {
+    for (i = 1; i <= NF; i++) {
+      if ($i == "Failed:")  { gsub(",", "", $(i+1)); failed  += $(i+1) }
+      if ($i == "Passed:")  { gsub(",", "", $(i+1)); passed  += $(i+1) }
+      if ($i == "Skipped:") { gsub(",", "", $(i+1)); skipped += $(i+1) }
+    }
+  }
+  END { printf "Tests: %d passed, %d failed, %d skipped\n", passed, failed, skipped }
+' "$results"
+exit "$status"

@@ -1,0 +1,37 @@
+namespace ReferenceApp.Testing;
+
+/// <summary>Where the repository and the built service assemblies are, seen from a test's bin folder.</summary>
+public static class RepositoryPaths
+{
+    private static readonly Lazy<string> RootPath = new(FindRoot);
+
+    public static string Root => RootPath.Value;
+
+#if DEBUG
+    public const string Configuration = "Debug";
+#else
+    public const string Configuration = "Release";
+#endif
+
+    /// <summary>The built dll of a project of this solution, e.g. <c>BuiltAssembly("Api")</c>.</summary>
+    public static string BuiltAssembly(string project)
+    {
+        var path = Path.Combine(Root, project, "bin", Configuration, "net10.0", project + ".dll");
+        return File.Exists(path)
+            ? path
+            : throw new FileNotFoundException($"{project} is not built at {path}. Build the solution before running the tests.", path);
+    }
+
+    private static string FindRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "ReferenceApp.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"ReferenceApp.sln not found above {AppContext.BaseDirectory}.");
+    }
+}
