@@ -23,6 +23,7 @@ public static class ServiceDefaultsExtensions
 
         builder.ConfigureOpenTelemetry(identity);
         builder.AddDefaultHealthChecks();
+        builder.AddParentWatchdog();
 
         builder.Services.AddServiceDiscovery();
         builder.Services.ConfigureHttpClientDefaults(http =>
