@@ -6,7 +6,7 @@ using Microsoft.Extensions.Hosting;
 using ReferenceApp.ServiceDefaults.Health;
 using ReferenceApp.ServiceDefaults.Hosting;
 using ReferenceApp.ServiceDefaults.Redis;
-using ReferenceApp.ServiceDefaults.Supervision.Handoff;
+using ReferenceApp.ServiceDefaults.Supervision;
 using ReferenceApp.ServiceDefaults.Telemetry;
 
 namespace Microsoft.Extensions.Hosting;
@@ -25,7 +25,7 @@ public static class ServiceDefaultsExtensions
         builder.ConfigureOpenTelemetry(identity);
         builder.AddDefaultHealthChecks();
         builder.AddParentWatchdog();
-        builder.AddConnectionHandoff();
+        builder.AddSupervision();
 
         builder.Services.AddServiceDiscovery();
         builder.Services.ConfigureHttpClientDefaults(http =>

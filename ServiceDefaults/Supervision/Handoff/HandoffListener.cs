@@ -1,22 +1,23 @@
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace ReferenceApp.ServiceDefaults.Supervision.Handoff;
 
-/// <summary>Makes Kestrel take its connections from the Supervisor when <c>SUPERVISOR_LISTEN=handoff://…</c>.</summary>
-public static class HandoffExtensions
+/// <summary>
+/// Makes Kestrel take its connections from the Supervisor (<c>SUPERVISOR_LISTEN=handoff://&lt;socket path&gt;</c>) instead of
+/// binding a port, and, under sticky balancing, stamps the affinity cookie.
+/// </summary>
+internal static class HandoffListener
 {
-    /// <summary>Inert unless a Supervisor asked for connection handoff.</summary>
-    public static TBuilder AddConnectionHandoff<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    public static void Configure(IHostApplicationBuilder builder, string listen)
     {
-        ArgumentNullException.ThrowIfNull(builder);
-        if (!HandoffProtocol.TryParseListenAddress(builder.Configuration[HandoffProtocol.ListenVariable], out var path))
+        if (!HandoffProtocol.TryParseListenAddress(listen, out var path) || !Path.IsPathFullyQualified(path))
         {
-            return builder;
+            throw new InvalidOperationException(
+                $"{HandoffProtocol.ListenVariable} must be handoff:// followed by the absolute path of a Unix domain socket, but was '{listen}'.");
         }
 
         var secret = builder.Configuration[HandoffProtocol.SecretVariable];
@@ -36,7 +37,5 @@ public static class HandoffExtensions
             builder.Services.AddSingleton(new AffinityId(affinity));
             builder.Services.AddTransient<IStartupFilter, AffinityCookieStartupFilter>();
         }
-
-        return builder;
     }
 }
