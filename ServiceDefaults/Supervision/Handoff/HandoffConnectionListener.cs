@@ -18,7 +18,16 @@ internal sealed partial class HandoffConnectionListener(
     bool noDelay,
     ILogger<HandoffConnectionListener> logger) : IConnectionListener
 {
+    /// <summary>
+    /// How long the listener keeps reporting "more may come" after its last connection when it stops. Kestrel closes
+    /// every connection that has not begun a request as soon as the accept loop ends; a connection the Supervisor
+    /// passed just before this worker left may not have been read yet, and closing it would fail a request the client
+    /// already sent. This grace lets those first requests start.
+    /// </summary>
+    internal static readonly TimeSpan LastConnectionGrace = TimeSpan.FromMilliseconds(250);
+
     private readonly int[] _pending = new int[HandoffProtocol.MaxConnectionsPerMessage];
+    private long _lastYielded = long.MinValue;
     private readonly CancellationTokenSource _unbinding = new();
     private int _next;
     private int _count;
@@ -33,6 +42,7 @@ internal sealed partial class HandoffConnectionListener(
             {
                 if (Wrap(_pending[_next++]) is { } connection)
                 {
+                    _lastYielded = Environment.TickCount64;
                     return connection;
                 }
             }
@@ -48,11 +58,13 @@ internal sealed partial class HandoffConnectionListener(
                         Log.SupervisorClosedHandoff(logger, endpoint.Path);
                     }
 
+                    await LetLastConnectionsStartAsync();
                     return null;
             }
 
             if (_unbinding.IsCancellationRequested)
             {
+                await LetLastConnectionsStartAsync();
                 return null;
             }
 
@@ -96,6 +108,15 @@ internal sealed partial class HandoffConnectionListener(
         return ValueTask.CompletedTask;
     }
 
+    private async Task LetLastConnectionsStartAsync()
+    {
+        var remaining = _lastYielded + (long)LastConnectionGrace.TotalMilliseconds - Environment.TickCount64;
+        if (_lastYielded != long.MinValue && remaining > 0)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(remaining));
+        }
+    }
+
     private ConnectionContext? Wrap(int descriptor)
     {
         Socket socket;
@@ -130,7 +151,7 @@ internal sealed partial class HandoffConnectionListener(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1, EventName = "HandoffClosedBySupervisor", Level = LogLevel.Warning,
+        [LoggerMessage(EventId = 1, EventName = "HandoffClosedBySupervisor", Level = LogLevel.Information,
             Message = "The Supervisor closed the handoff socket {Path}: no more connections will arrive")]
         public static partial void SupervisorClosedHandoff(ILogger logger, string path);
 
