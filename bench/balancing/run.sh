@@ -54,6 +54,8 @@ CLK_TCK=$(getconf CLK_TCK)
 
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+# Proportional set size: shared pages (the runtime and framework files every .NET process maps) count in fractions.
+pss_kib() { awk '/^Pss:/ { print $2 }' "/proc/$1/smaps_rollup"; }
 
 # wrk_run <name> <url> [wrk args...]: runs wrk with --latency and keeps its output in $OUT/<name>.wrk
 wrk_run() {
@@ -112,22 +114,23 @@ run_loads() {
       newconn) url="$base/api/whoami"; args=(-t2 -c64 -d"${DURATION}s" -H "Connection: close") ;;
       long) url="$base/api/work?ms=$WORK_MS"; args=(-t2 -c8 -d"${DURATION}s") ;;
     esac
-    local before="" after="" cpu0=0 cpu1=0 rss=""
+    local before="" after="" cpu0=0 cpu1=0 rss="" pss=""
     if [ -n "$pid" ]; then settle; before=$(served_by_worker); cpu0=$(cpu_ticks "$pid"); fi
     local t0=$(date +%s.%N)
     wrk_run "$label-$load" "$url" "${args[@]}"
     local t1=$(date +%s.%N)
     if [ -n "$pid" ]; then
-      cpu1=$(cpu_ticks "$pid"); rss=$(rss_kib "$pid"); settle; after=$(served_by_worker)
+      cpu1=$(cpu_ticks "$pid"); rss=$(rss_kib "$pid"); pss=$(pss_kib "$pid"); settle; after=$(served_by_worker)
     fi
-    local cores="" mib="" share=""
+    local cores="" mib="" pmib="" share=""
     if [ -n "$pid" ]; then
       cores=$(awk -v a="$cpu0" -v b="$cpu1" -v hz="$CLK_TCK" -v t0="$t0" -v t1="$t1" 'BEGIN { printf "%.2f", (b - a) / hz / (t1 - t0) }')
       mib=$(awk -v k="$rss" 'BEGIN { printf "%.0f", k / 1024 }')
+      pmib=$(awk -v k="$pss" 'BEGIN { printf "%.0f", k / 1024 }')
       share=$(split "$before" "$after")
     fi
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$load" "$(wrk_rps "$OUT/$label-$load.wrk")" "$(wrk_p99 "$OUT/$label-$load.wrk")" \
-      "$cores" "$mib" "$share" "$(wrk_failed "$OUT/$label-$load.wrk")" >>"$OUT/results"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$load" "$(wrk_rps "$OUT/$label-$load.wrk")" "$(wrk_p99 "$OUT/$label-$load.wrk")" \
+      "$cores" "$mib" "$pmib" "$share" "$(wrk_failed "$OUT/$label-$load.wrk")" >>"$OUT/results"
     log "$label $load: $(wrk_rps "$OUT/$label-$load.wrk") req/s, p99 $(wrk_p99 "$OUT/$label-$load.wrk") ms, supervisor ${cores:-n/a} cores ${mib:-n/a} MiB, split ${share:-n/a}"
   done
 }
@@ -135,7 +138,9 @@ run_loads() {
 # rolling_reloads <label>: keep-alive load while $RELOADS reloads run one after another; failed requests into $OUT/reloads
 rolling_reloads() {
   local label=$1 base="http://127.0.0.1:$PORT"
-  wrk -t2 -c64 -d600s "$base/api/whoami" >"$OUT/$label-reload.wrk" 2>&1 &
+  # A 10 s timeout: on 2 shared cores a request to a worker that is still warming up can take over wrk's default 2 s,
+  # which is slow, not failed. A request still unanswered after 10 s counts as failed.
+  wrk -t2 -c64 -d600s --timeout 10s "$base/api/whoami" >"$OUT/$label-reload.wrk" 2>&1 &
   local wrk_pid=$!
   sleep 1
   local done_reloads=0
@@ -198,12 +203,12 @@ rows = [line.rstrip("\n").split("\t") for line in open(sys.argv[1]) if line.stri
 reloads = {r[0]: r[1:] for r in (line.rstrip("\n").split("\t") for line in open(sys.argv[2]) if line.strip())}
 duration, work_ms = sys.argv[3], sys.argv[4]
 by = collections.OrderedDict()
-for label, load, rps, p99, cores, mib, share, failed in rows:
-    by.setdefault(label, {})[load] = dict(rps=float(rps or 0), p99=p99, cores=cores, mib=mib, share=share, failed=failed)
+for label, load, rps, p99, cores, mib, pmib, share, failed in rows:
+    by.setdefault(label, {})[load] = dict(rps=float(rps or 0), p99=p99, cores=cores, mib=mib, pmib=pmib, share=share, failed=failed)
 single = by.get("single", {})
 names = {"keepalive": "keep-alive -c64", "newconn": "new connection per request -c64", "long": f"8 long connections, /api/work?ms={work_ms}"}
 print(f"Each load {duration} s; 2 workers per policy; ratio = req/s / single Kestrel's req/s in this run.\n")
-print("| Setup | Load | req/s | vs single | p99 ms | Supervisor CPU (cores) | Supervisor RSS MiB | worker split % | failed |")
+print("| Setup | Load | req/s | vs single | p99 ms | Supervisor CPU (cores) | Supervisor RSS / PSS MiB | worker split % | errors |")
 print("|---|---|---:|---:|---:|---:|---:|---|---:|")
 for label, loads in by.items():
     for load in ("keepalive", "newconn", "long"):
@@ -212,7 +217,7 @@ for label, loads in by.items():
         base = single.get(load, {}).get("rps") or 0
         ratio = f"{r['rps'] / base:.2f}x" if base else "-"
         setup = "single Kestrel" if label == "single" else f"Supervisor x2, {label}"
-        print(f"| {setup} | {names[load]} | {r['rps']:.0f} | {ratio} | {r['p99']} | {r['cores'] or '-'} | {r['mib'] or '-'} | {r['share'] or '-'} | {r['failed']} |")
+        print(f"| {setup} | {names[load]} | {r['rps']:.0f} | {ratio} | {r['p99']} | {r['cores'] or '-'} | {(r['mib'] + ' / ' + r['pmib']) if r['mib'] else '-'} | {r['share'] or '-'} | {r['failed']} |")
 if reloads:
     print("\n| Policy | rolling reloads during keep-alive load | failed requests | requests |")
     print("|---|---:|---:|---:|")
