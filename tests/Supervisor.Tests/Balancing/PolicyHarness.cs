@@ -14,7 +14,7 @@ using ReferenceApp.Supervisor.Balancing.Handoff;
 using ReferenceApp.Supervisor.Balancing.Sticky;
 using ReferenceApp.Testing;
 
-namespace ReferenceApp.Balancing.Tests.Balancing;
+namespace ReferenceApp.Supervisor.Tests.Balancing;
 
 /// <summary>
 /// Drives a handoff policy through the seam exactly as the Supervisor core does, with in-process Kestrel workers that

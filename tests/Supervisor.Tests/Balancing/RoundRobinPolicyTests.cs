@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using ReferenceApp.Supervisor.Balancing;
 using ReferenceApp.Testing;
 
-namespace ReferenceApp.Balancing.Tests.Balancing;
+namespace ReferenceApp.Supervisor.Tests.Balancing;
 
 public sealed class RoundRobinPolicyTests
 {

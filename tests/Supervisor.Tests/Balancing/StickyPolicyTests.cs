@@ -6,7 +6,7 @@ using ReferenceApp.Supervisor.Balancing;
 using ReferenceApp.Supervisor.Balancing.Sticky;
 using ReferenceApp.Testing;
 
-namespace ReferenceApp.Balancing.Tests.Balancing;
+namespace ReferenceApp.Supervisor.Tests.Balancing;
 
 public sealed class StickyPolicyTests
 {
