@@ -28,10 +28,10 @@ public static class DashboardExtensions
             .Configure<IOptions<DashboardOptions>>((kestrel, dashboard) =>
             {
                 var options = dashboard.Value;
-                kestrel.ListenLocalhost(options.Port, listen => listen.Protocols = HttpProtocols.Http1AndHttp2);
+                kestrel.ListenLocalhost(options.Port, listen => listen.Protocols = HttpProtocols.Http1);
                 // OTLP/gRPC exporters speak HTTP/2 without TLS (prior knowledge), which needs an HTTP/2-only endpoint.
                 kestrel.ListenLocalhost(options.OtlpGrpcPort, listen => listen.Protocols = HttpProtocols.Http2);
-                kestrel.ListenLocalhost(options.OtlpHttpPort, listen => listen.Protocols = HttpProtocols.Http1AndHttp2);
+                kestrel.ListenLocalhost(options.OtlpHttpPort, listen => listen.Protocols = HttpProtocols.Http1);
             });
 
         builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
