@@ -37,6 +37,18 @@ public sealed class ModelConfigurationTests
         Assert.Equal("cache.example:6380,password=x", redis.ConnectionString);
     }
 
+    [Theory]
+    [InlineData("cache.example:6379,colour=blue")]
+    [InlineData(",password=x")]
+    public void A_connection_string_that_is_not_one_for_Redis_is_reported(string connectionString)
+    {
+        var (resources, _, _, _) = Model();
+
+        var problems = ModelConfiguration.Apply(Configuration(new() { ["ConnectionStrings:redis"] = connectionString }), resources);
+
+        Assert.StartsWith("ConnectionStrings:redis is not a Redis connection string", Assert.Single(problems), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Each_bad_setting_gets_its_own_message_naming_the_key_and_the_fix()
     {
