@@ -3,24 +3,43 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR.Client;
 using ReferenceApp.RealtimeHub.Contracts;
-using ReferenceApp.Testing;
 
 namespace ReferenceApp.Bench.Realtime;
 
-/// <summary>One client on each hub worker; sends one message at a time and times its arrival.</summary>
-internal sealed class LatencyProbe(ServiceProcess api, ServiceProcess hubA, ServiceProcess hubB) : IAsyncDisposable
+/// <summary>One client on each of two hub workers; sends one message at a time and times its arrival.</summary>
+/// <param name="api">A client of the Api (one worker, or a Supervisor's port).</param>
+/// <param name="hubA">Where the first client connects.</param>
+/// <param name="hubB">Where the second connects: another worker's port, or the same sticky port, retried until it lands on another worker.</param>
+internal sealed class LatencyProbe(HttpClient api, Uri hubA, Uri hubB) : IAsyncDisposable
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
 
-    private readonly HubConnection _clientA = Connection(hubA);
-    private readonly HubConnection _clientB = Connection(hubB);
+    private HubConnection _clientA = null!;
+    private HubConnection _clientB = null!;
     private TaskCompletionSource<Arrival>? _broadcastAtA;
     private TaskCompletionSource<Arrival>? _broadcastAtB;
     private TaskCompletionSource<long>? _chatAtB;
     private string _expected = string.Empty;
 
+    public int PidA { get; private set; }
+
+    public int PidB { get; private set; }
+
     public async Task ConnectAsync()
     {
+        (_clientA, PidA) = await ConnectAsync(hubA);
+        (_clientB, PidB) = await ConnectAsync(hubB);
+        for (var attempt = 0; PidB == PidA && attempt < 10; attempt++)
+        {
+            await _clientB.DisposeAsync();
+            (_clientB, PidB) = await ConnectAsync(hubB);
+        }
+
+        if (PidB == PidA)
+        {
+            throw new InvalidOperationException($"both clients landed on hub worker pid {PidA}; the probe needs two workers");
+        }
+
         // One broadcast is in flight at a time and each client gets each broadcast once, so the next arrival is the one awaited.
         _clientA.On<BroadcastDelivery>(nameof(IChatClient.ReceiveBroadcast), _ => _broadcastAtA?.TrySetResult(Arrival.Now()));
         _clientB.On<BroadcastDelivery>(nameof(IChatClient.ReceiveBroadcast), _ => _broadcastAtB?.TrySetResult(Arrival.Now()));
@@ -31,12 +50,6 @@ internal sealed class LatencyProbe(ServiceProcess api, ServiceProcess hubA, Serv
                 _chatAtB?.TrySetResult(Stopwatch.GetTimestamp());
             }
         });
-        await Task.WhenAll(_clientA.StartAsync(), _clientB.StartAsync());
-        var (a, b) = (await _clientA.InvokeAsync<HubWorkerInfo>("WhoAmI"), await _clientB.InvokeAsync<HubWorkerInfo>("WhoAmI"));
-        if (a.Pid != hubA.Pid || b.Pid != hubB.Pid)
-        {
-            throw new InvalidOperationException($"clients landed on pids {a.Pid}/{b.Pid}, expected {hubA.Pid}/{hubB.Pid}");
-        }
     }
 
     /// <summary>POST /api/broadcast, one at a time; the latencies from the Api's publish and from the POST.</summary>
@@ -48,7 +61,7 @@ internal sealed class LatencyProbe(ServiceProcess api, ServiceProcess hubA, Serv
             _broadcastAtA = new(TaskCreationOptions.RunContinuationsAsynchronously);
             _broadcastAtB = new(TaskCreationOptions.RunContinuationsAsynchronously);
             var posted = Stopwatch.GetTimestamp();
-            using var response = await api.Client.PostAsJsonAsync("/api/broadcast", new { text = $"bench {i}" });
+            using var response = await api.PostAsJsonAsync("/api/broadcast", new { text = $"bench {i}" });
             response.EnsureSuccessStatusCode();
             var receipt = await response.Content.ReadFromJsonAsync<JsonElement>();
             var sentAt = receipt.GetProperty("sentAt").GetDateTimeOffset();
@@ -87,8 +100,15 @@ internal sealed class LatencyProbe(ServiceProcess api, ServiceProcess hubA, Serv
 
     private static async Task<T> WaitAsync<T>(Task<T> task) => await task.WaitAsync(Deadline);
 
-    private static HubConnection Connection(ServiceProcess hub) =>
-        new HubConnectionBuilder().WithUrl(new Uri(hub.BaseAddress, ChatHubContract.Path), Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets).Build();
+    private static async Task<(HubConnection Connection, int Pid)> ConnectAsync(Uri hub)
+    {
+        // Negotiated, as a browser connects (and as the sticky policy expects).
+        var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(hub, ChatHubContract.Path), Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets)
+            .Build();
+        await connection.StartAsync();
+        return (connection, (await connection.InvokeAsync<HubWorkerInfo>("WhoAmI")).Pid);
+    }
 }
 
 /// <summary>When a message arrived: the wall clock (to compare with another process's timestamp) and the monotonic one.</summary>
