@@ -1,36 +1,52 @@
 using System.ComponentModel.DataAnnotations;
+using System.Security.Cryptography;
 
 namespace ReferenceApp.AppHost.Dashboard;
 
-/// <summary>The dashboard's ports, secrets and limits, bound from the <c>Dashboard</c> configuration section.</summary>
+/// <summary>
+/// Where the dashboard listens, the secrets that guard it and how much telemetry it keeps (configuration section
+/// <c>Dashboard</c>). The tokens are generated per run unless configured, and are never logged.
+/// </summary>
 public sealed class DashboardOptions
 {
     public const string SectionName = "Dashboard";
 
-    /// <summary>The browser UI (HTTP/1.1 and HTTP/2).</summary>
-    [Range(1, 65535, ErrorMessage = "Dashboard:UiPort must be a TCP port from 1 to 65535.")]
-    public int UiPort { get; set; } = 18888;
+    /// <summary>The HTTP header an OTLP exporter sends the API key in, as Aspire's dashboard expects it.</summary>
+    public const string OtlpApiKeyHeader = "x-otlp-api-key";
 
-    /// <summary>The OTLP/gRPC receiver (HTTP/2 cleartext).</summary>
-    [Range(1, 65535, ErrorMessage = "Dashboard:OtlpGrpcPort must be a TCP port from 1 to 65535.")]
+    /// <summary>The dashboard UI (HTTP/1.1 and HTTP/2): <c>http://localhost:18888</c>.</summary>
+    [Range(1, 65535, ErrorMessage = "Dashboard:Port must be a TCP port (1-65535), e.g. --dashboard-port 18888.")]
+    public int Port { get; set; } = 18888;
+
+    /// <summary>The OTLP/gRPC receiver (HTTP/2 cleartext only) every service exports to.</summary>
+    [Range(1, 65535, ErrorMessage = "Dashboard:OtlpGrpcPort must be a TCP port (1-65535), e.g. --otlp-grpc-port 18889.")]
     public int OtlpGrpcPort { get; set; } = 18889;
 
-    /// <summary>The OTLP/HTTP receiver (binary protobuf).</summary>
-    [Range(1, 65535, ErrorMessage = "Dashboard:OtlpHttpPort must be a TCP port from 1 to 65535.")]
+    /// <summary>The OTLP/HTTP (protobuf) receiver.</summary>
+    [Range(1, 65535, ErrorMessage = "Dashboard:OtlpHttpPort must be a TCP port (1-65535), e.g. --otlp-http-port 18890.")]
     public int OtlpHttpPort { get; set; } = 18890;
 
-    /// <summary>The token a browser presents once at <c>/login?t=</c>; generated per run when not configured.</summary>
-    public string? BrowserToken { get; set; }
+    /// <summary>The token in the login URL (<c>/login?t=...</c>) that lets a browser in.</summary>
+    public string BrowserToken { get; set; } = string.Empty;
 
-    /// <summary>The value every exporter sends in the <c>x-otlp-api-key</c> header; generated per run when not configured.</summary>
-    public string? OtlpApiKey { get; set; }
+    /// <summary>The API key every OTLP exporter must send in <see cref="OtlpApiKeyHeader"/>.</summary>
+    public string OtlpApiKey { get; set; } = string.Empty;
 
     /// <summary>Largest OTLP request accepted, in bytes, after decompression; larger ones get 413 or RESOURCE_EXHAUSTED.</summary>
     [Range(64 * 1024, 64 * 1024 * 1024, ErrorMessage = "Dashboard:MaxOtlpRequestBytes must be between 64 KiB and 64 MiB.")]
     public int MaxOtlpRequestBytes { get; set; } = 4 * 1024 * 1024;
 
-    /// <summary>How much telemetry the dashboard keeps in memory.</summary>
+    /// <summary>How much telemetry the dashboard keeps in memory (section <c>Dashboard:Telemetry</c>).</summary>
     public TelemetryLimits Telemetry { get; set; } = new();
+
+    /// <summary>The URL a person opens to log in, as the AppHost prints it.</summary>
+    public string LoginUrl => $"http://localhost:{Port}/login?t={BrowserToken}";
+
+    /// <summary>The OTLP endpoint given to every service in <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>.</summary>
+    public Uri OtlpGrpcEndpoint => new($"http://localhost:{OtlpGrpcPort}");
+
+    /// <summary>A fresh random token: 128 bits, lower-case hex.</summary>
+    public static string GenerateToken() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
 }
 
 /// <summary>Per-resource bounds of the in-memory telemetry store; the oldest item goes first when one is reached.</summary>
@@ -58,7 +74,7 @@ public sealed class TelemetryLimits
     [Range(64, 1024 * 1024, ErrorMessage = "Dashboard:Telemetry:MaxValueLength must be between 64 and 1,048,576 characters.")]
     public int MaxValueLength { get; set; } = 4096;
 
-    /// <summary>Attributes kept per log record, span, event or metric point; the rest are counted as dropped.</summary>
+    /// <summary>Attributes kept per log record, span, event or metric point; the rest are dropped.</summary>
     [Range(1, 10_000, ErrorMessage = "Dashboard:Telemetry:MaxAttributes must be between 1 and 10,000.")]
     public int MaxAttributes { get; set; } = 128;
 }

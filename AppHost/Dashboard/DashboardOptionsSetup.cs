@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 
 namespace ReferenceApp.AppHost.Dashboard;
@@ -15,12 +14,12 @@ internal sealed class DashboardOptionsSetup : IPostConfigureOptions<DashboardOpt
         // IOptions caches the instance, so the whole process sees one generated value per run.
         if (string.IsNullOrWhiteSpace(options.BrowserToken))
         {
-            options.BrowserToken = NewSecret();
+            options.BrowserToken = DashboardOptions.GenerateToken();
         }
 
         if (string.IsNullOrWhiteSpace(options.OtlpApiKey))
         {
-            options.OtlpApiKey = NewSecret();
+            options.OtlpApiKey = DashboardOptions.GenerateToken();
         }
     }
 
@@ -30,26 +29,24 @@ internal sealed class DashboardOptionsSetup : IPostConfigureOptions<DashboardOpt
         AddAnnotationFailures(options, failures);
         AddAnnotationFailures(options.Telemetry, failures);
 
-        var ports = new[] { options.UiPort, options.OtlpGrpcPort, options.OtlpHttpPort };
+        var ports = new[] { options.Port, options.OtlpGrpcPort, options.OtlpHttpPort };
         if (ports.Distinct().Count() != ports.Length)
         {
-            failures.Add($"Dashboard:UiPort ({options.UiPort}), Dashboard:OtlpGrpcPort ({options.OtlpGrpcPort}) and Dashboard:OtlpHttpPort ({options.OtlpHttpPort}) must be three different ports.");
+            failures.Add($"Dashboard:Port ({options.Port}), Dashboard:OtlpGrpcPort ({options.OtlpGrpcPort}) and Dashboard:OtlpHttpPort ({options.OtlpHttpPort}) must be three different ports.");
         }
 
-        if (options.BrowserToken is { Length: < MinimumSecretLength })
+        if (options.BrowserToken.Length < MinimumSecretLength)
         {
             failures.Add($"Dashboard:BrowserToken must be at least {MinimumSecretLength} characters, or left unset to generate one per run.");
         }
 
-        if (options.OtlpApiKey is { Length: < MinimumSecretLength })
+        if (options.OtlpApiKey.Length < MinimumSecretLength)
         {
             failures.Add($"Dashboard:OtlpApiKey must be at least {MinimumSecretLength} characters, or left unset to generate one per run.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
-
-    private static string NewSecret() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
 
     private static void AddAnnotationFailures(object instance, List<string> failures)
     {

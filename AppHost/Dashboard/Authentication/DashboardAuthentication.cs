@@ -84,8 +84,8 @@ public static class DashboardAuthentication
         }).AllowAnonymous();
     }
 
-    private static bool TokenMatches(string presented, string? expected) =>
-        expected is not null
+    private static bool TokenMatches(string presented, string expected) =>
+        expected.Length > 0
         && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), Encoding.UTF8.GetBytes(expected));
 
     private static bool IsLocal(string? url) =>

@@ -27,7 +27,7 @@ internal static class DashboardListeners
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<DashboardOptions>>((kestrel, dashboard) =>
         {
             var options = dashboard.Value;
-            kestrel.ListenLocalhost(options.UiPort, listen => listen.Protocols = HttpProtocols.Http1AndHttp2);
+            kestrel.ListenLocalhost(options.Port, listen => listen.Protocols = HttpProtocols.Http1AndHttp2);
             // gRPC needs HTTP/2; without TLS there is no ALPN, so the port speaks HTTP/2 only (prior knowledge).
             kestrel.ListenLocalhost(options.OtlpGrpcPort, listen => listen.Protocols = HttpProtocols.Http2);
             kestrel.ListenLocalhost(options.OtlpHttpPort, listen => listen.Protocols = HttpProtocols.Http1AndHttp2);
@@ -37,7 +37,7 @@ internal static class DashboardListeners
 
     /// <summary>The surface a local port serves, or null for a port the dashboard did not open (a test server).</summary>
     public static DashboardSurface? SurfaceOf(DashboardOptions options, int localPort) =>
-        localPort == options.UiPort ? DashboardSurface.Ui
+        localPort == options.Port ? DashboardSurface.Ui
         : localPort == options.OtlpGrpcPort ? DashboardSurface.OtlpGrpc
         : localPort == options.OtlpHttpPort ? DashboardSurface.OtlpHttp
         : null;

@@ -20,9 +20,9 @@ internal sealed class OtlpApiKeyAuthenticationHandler(
     : AuthenticationHandler<AuthenticationSchemeOptions>(schemeOptions, logger, encoder)
 {
     public const string SchemeName = "OtlpApiKey";
-    public const string HeaderName = "x-otlp-api-key";
+    public const string HeaderName = DashboardOptions.OtlpApiKeyHeader;
 
-    private readonly byte[] _expected = Encoding.UTF8.GetBytes(dashboard.Value.OtlpApiKey ?? throw new InvalidOperationException("Dashboard:OtlpApiKey was not generated."));
+    private readonly byte[] _expected = Encoding.UTF8.GetBytes(dashboard.Value.OtlpApiKey);
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {

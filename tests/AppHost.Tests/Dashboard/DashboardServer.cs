@@ -66,7 +66,7 @@ public sealed class DashboardServer : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Dashboard:UiPort"] = ui.ToString(CultureInfo.InvariantCulture),
+            ["Dashboard:Port"] = ui.ToString(CultureInfo.InvariantCulture),
             ["Dashboard:OtlpGrpcPort"] = grpc.ToString(CultureInfo.InvariantCulture),
             ["Dashboard:OtlpHttpPort"] = http.ToString(CultureInfo.InvariantCulture),
             ["Dashboard:OtlpApiKey"] = apiKey,
