@@ -166,25 +166,25 @@ internal sealed class OtlpIngestion(TelemetryStore store, IOptions<DashboardOpti
 
     private MetricData? Metric(ProtoMetrics.Metric metric, string scope)
     {
-        var (kind, cumulative, points) = metric.DataCase switch
+        var (kind, cumulative, monotonic, points) = metric.DataCase switch
         {
-            ProtoMetrics.Metric.DataOneofCase.Gauge => (MetricKind.Gauge, false,
+            ProtoMetrics.Metric.DataOneofCase.Gauge => (MetricKind.Gauge, false, false,
                 metric.Gauge.DataPoints.Select(p => Point(p.Attributes, p.TimeUnixNano, p.StartTimeUnixNano, NumberValue(p), null))),
-            ProtoMetrics.Metric.DataOneofCase.Sum => (MetricKind.Sum, IsCumulative(metric.Sum.AggregationTemporality),
+            ProtoMetrics.Metric.DataOneofCase.Sum => (MetricKind.Sum, IsCumulative(metric.Sum.AggregationTemporality), metric.Sum.IsMonotonic,
                 metric.Sum.DataPoints.Select(p => Point(p.Attributes, p.TimeUnixNano, p.StartTimeUnixNano, NumberValue(p), null))),
-            ProtoMetrics.Metric.DataOneofCase.Histogram => (MetricKind.Histogram, IsCumulative(metric.Histogram.AggregationTemporality),
+            ProtoMetrics.Metric.DataOneofCase.Histogram => (MetricKind.Histogram, IsCumulative(metric.Histogram.AggregationTemporality), true,
                 metric.Histogram.DataPoints.Select(p => Point(p.Attributes, p.TimeUnixNano, p.StartTimeUnixNano, p.Count, p.HasSum ? p.Sum : null))),
-            ProtoMetrics.Metric.DataOneofCase.ExponentialHistogram => (MetricKind.ExponentialHistogram, IsCumulative(metric.ExponentialHistogram.AggregationTemporality),
+            ProtoMetrics.Metric.DataOneofCase.ExponentialHistogram => (MetricKind.ExponentialHistogram, IsCumulative(metric.ExponentialHistogram.AggregationTemporality), true,
                 metric.ExponentialHistogram.DataPoints.Select(p => Point(p.Attributes, p.TimeUnixNano, p.StartTimeUnixNano, p.Count, p.HasSum ? p.Sum : null))),
-            ProtoMetrics.Metric.DataOneofCase.Summary => (MetricKind.Summary, true,
+            ProtoMetrics.Metric.DataOneofCase.Summary => (MetricKind.Summary, true, true,
                 metric.Summary.DataPoints.Select(p => Point(p.Attributes, p.TimeUnixNano, p.StartTimeUnixNano, p.Count, p.Sum))),
-            _ => (MetricKind.Gauge, false, Enumerable.Empty<MetricDataPoint>()),
+            _ => (MetricKind.Gauge, false, false, Enumerable.Empty<MetricDataPoint>()),
         };
 
         var list = points.ToArray();
         return list.Length == 0 || string.IsNullOrEmpty(metric.Name)
             ? null
-            : new MetricData(Cut(scope), Cut(metric.Name), Cut(metric.Description), Cut(metric.Unit), kind, cumulative, list);
+            : new MetricData(Cut(scope), Cut(metric.Name), Cut(metric.Description), Cut(metric.Unit), kind, cumulative, monotonic, list);
     }
 
     private MetricDataPoint Point(RepeatedField<KeyValue> attributes, ulong time, ulong start, double value, double? sum) =>

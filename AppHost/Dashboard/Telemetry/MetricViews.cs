@@ -18,6 +18,7 @@ public sealed record MetricSeriesView(TelemetrySource Source, IReadOnlyList<Tele
 
 /// <summary>One instrument of a resource, as the metrics page lists it.</summary>
 /// <param name="IsCumulative">True when each point carries the total since the start time (OTLP cumulative temporality).</param>
+/// <param name="IsMonotonic">True when the total only grows (counters, histogram counts), so its rate is meaningful.</param>
 public sealed record InstrumentSummary(
     string Scope,
     string Name,
@@ -25,6 +26,7 @@ public sealed record InstrumentSummary(
     string Unit,
     MetricKind Kind,
     bool IsCumulative,
+    bool IsMonotonic,
     int SeriesCount,
     DateTimeOffset LastUpdated);
 
@@ -47,6 +49,7 @@ public sealed record MetricData(
     string Unit,
     MetricKind Kind,
     bool IsCumulative,
+    bool IsMonotonic,
     IReadOnlyList<MetricDataPoint> Points);
 
 /// <summary>One point with its attributes.</summary>

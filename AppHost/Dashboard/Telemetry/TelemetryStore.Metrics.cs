@@ -125,7 +125,7 @@ public sealed partial class TelemetryStore
         }
 
         public InstrumentSummary Summary() => new(
-            _latest.Scope, _latest.Name, _latest.Description, _latest.Unit, _latest.Kind, _latest.IsCumulative, _series.Count, LastUpdated);
+            _latest.Scope, _latest.Name, _latest.Description, _latest.Unit, _latest.Kind, _latest.IsCumulative, _latest.IsMonotonic, _series.Count, LastUpdated);
 
         public InstrumentDetail Detail() => new(
             Summary(),

@@ -196,6 +196,6 @@ public sealed class TelemetryStoreTests
             SpanStatus.Unset, null, "test", [], [], [], source);
 
     private static MetricData Histogram(DateTimeOffset time, params (double Count, string Route)[] points) =>
-        new("Microsoft.AspNetCore.Hosting", RequestRates.ServerRequestDuration, string.Empty, "s", MetricKind.Histogram, true,
+        new("Microsoft.AspNetCore.Hosting", RequestRates.ServerRequestDuration, string.Empty, "s", MetricKind.Histogram, true, true,
             points.Select(point => new MetricDataPoint([new TelemetryTag("http.route", point.Route)], new MetricPoint(time, T0, point.Count, 0))).ToArray());
 }
