@@ -14,7 +14,7 @@ public sealed class DashboardOptions
     /// <summary>The HTTP header an OTLP exporter sends the API key in, as Aspire's dashboard expects it.</summary>
     public const string OtlpApiKeyHeader = "x-otlp-api-key";
 
-    /// <summary>The dashboard UI (HTTP/1.1 and HTTP/2): <c>http://localhost:18888</c>.</summary>
+    /// <summary>The dashboard UI (HTTP/1.1): <c>http://localhost:18888</c>.</summary>
     [Range(1, 65535, ErrorMessage = "Dashboard:Port must be a TCP port (1-65535), e.g. --dashboard-port 18888.")]
     public int Port { get; set; } = 18888;
 

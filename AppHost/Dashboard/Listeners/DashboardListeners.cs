@@ -27,10 +27,11 @@ internal static class DashboardListeners
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<DashboardOptions>>((kestrel, dashboard) =>
         {
             var options = dashboard.Value;
-            kestrel.ListenLocalhost(options.Port, listen => listen.Protocols = HttpProtocols.Http1AndHttp2);
-            // gRPC needs HTTP/2; without TLS there is no ALPN, so the port speaks HTTP/2 only (prior knowledge).
+            // Without TLS there is no ALPN to agree on HTTP/2, and browsers never use cleartext HTTP/2: the UI and OTLP/HTTP
+            // speak HTTP/1.1. gRPC needs HTTP/2, so its port speaks HTTP/2 only, with prior knowledge, as exporters do.
+            kestrel.ListenLocalhost(options.Port, listen => listen.Protocols = HttpProtocols.Http1);
             kestrel.ListenLocalhost(options.OtlpGrpcPort, listen => listen.Protocols = HttpProtocols.Http2);
-            kestrel.ListenLocalhost(options.OtlpHttpPort, listen => listen.Protocols = HttpProtocols.Http1AndHttp2);
+            kestrel.ListenLocalhost(options.OtlpHttpPort, listen => listen.Protocols = HttpProtocols.Http1);
         });
         return services;
     }

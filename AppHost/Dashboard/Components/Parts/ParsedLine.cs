@@ -6,6 +6,9 @@ namespace ReferenceApp.AppHost.Dashboard.Components.Parts;
 /// <summary>A console line split into who wrote it and what: the Supervisor prefixes worker lines <c>[api-1 pid=4242] </c>.</summary>
 public sealed partial record ParsedLine(ConsoleLine Line, string Source, string Text)
 {
+    /// <summary>The worker's name without its PID, so a replaced worker keeps its colour.</summary>
+    public string Worker => Source.Split(' ')[0];
+
     public static ParsedLine From(ConsoleLine line)
     {
         ArgumentNullException.ThrowIfNull(line);
