@@ -80,7 +80,7 @@ public sealed class SystemDiagram
         var redis = nodes.First(node => node.Id == "redis");
         routes.Add(UnderLane(nodes.First(node => node.Id == "api-workers"), redis, workersBottom + 30, redis.CenterX - 30, "sessions · counters · publish"));
         routes.Add(UnderLane(nodes.First(node => node.Id == "realtime-workers"), redis, workersBottom + 16, redis.CenterX + 30, "backplane"));
-        var bottom = workersBottom + 56;
+        var bottom = workersBottom + 66;
         return new SystemDiagram(WideWidth, bottom + 10, nodes, routes, (10, 104, WideWidth - 20, bottom - 104));
     }
 
@@ -104,11 +104,12 @@ public sealed class SystemDiagram
         }
 
         nodes.Add(Redis(snapshot, left, y, width, 70));
-        y += 70 + 24;
-        var routes = BrowserEdges.Select(edge => Beside(nodes, edge.From, edge.To, edge.Label)).ToList();
+        y += 70 + 34;
+        // A phone has no room for labels beside the lines; the boxes' own text says what each one is.
+        var routes = BrowserEdges.Select(edge => Beside(nodes, edge.From, edge.To)).ToList();
         var redis = nodes.First(node => node.Id == "redis");
-        routes.Add(RightLane(nodes.First(node => node.Id == "api-workers"), redis, TallWidth - 8, "state"));
-        routes.Add(RightLane(nodes.First(node => node.Id == "realtime-workers"), redis, TallWidth - 14, "backplane"));
+        routes.Add(RightLane(nodes.First(node => node.Id == "api-workers"), redis, TallWidth - 8));
+        routes.Add(RightLane(nodes.First(node => node.Id == "realtime-workers"), redis, TallWidth - 14));
         return new SystemDiagram(TallWidth, y + 10, nodes, routes, (10, 96, TallWidth - 20, y - 96));
     }
 
@@ -121,21 +122,21 @@ public sealed class SystemDiagram
     }
 
     /// <summary>In the tall layout the browser sits above everything: its lines run down the left margin into each box.</summary>
-    private static DiagramRoute Beside(List<DiagramNode> nodes, string from, string to, string label)
+    private static DiagramRoute Beside(List<DiagramNode> nodes, string from, string to)
     {
         var a = nodes.First(node => node.Id == from);
         var b = nodes.First(node => node.Id == to);
         var lane = 12.0;
         var entryY = b.Y + 18;
-        return new DiagramRoute(Invariant($"M{a.X:0.#},{a.Y + (a.Height / 2):0.#} H{lane:0.#} V{entryY:0.#} H{b.X:0.#}"), b.X + 8, b.Y - 5, label, Dashed: false);
+        return new DiagramRoute(Invariant($"M{a.X:0.#},{a.Y + (a.Height / 2):0.#} H{lane:0.#} V{entryY:0.#} H{b.X:0.#}"), 0, 0, string.Empty, Dashed: false);
     }
 
     private static DiagramRoute UnderLane(DiagramNode from, DiagramNode redis, double laneY, double redisX, string label) =>
         new(Invariant($"M{from.CenterX:0.#},{from.Bottom:0.#} V{laneY:0.#} H{redisX:0.#} V{redis.Bottom:0.#}"), (from.CenterX + redisX) / 2, laneY - 4, label, Dashed: true);
 
-    private static DiagramRoute RightLane(DiagramNode from, DiagramNode redis, double laneX, string label) =>
+    private static DiagramRoute RightLane(DiagramNode from, DiagramNode redis, double laneX) =>
         new(Invariant($"M{from.X + from.Width:0.#},{from.Y + (from.Height / 2):0.#} H{laneX:0.#} V{redis.Y + (redis.Height / 2):0.#} H{redis.X + redis.Width:0.#}"),
-            laneX - 4, from.Y + (from.Height / 2) - 4, label, Dashed: true);
+            0, 0, string.Empty, Dashed: true);
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
@@ -203,7 +204,7 @@ public sealed class SystemDiagram
             RedisHealth.Up => "up",
             RedisHealth.Down => "DOWN",
             _ => snapshot.IsLoaded ? "unknown" : "loading…",
-        }, "sessions · keys · backplane"], snapshot.Redis.Health switch
+        }, "state · keys · backplane"], snapshot.Redis.Health switch
         {
             RedisHealth.Up => "ok",
             RedisHealth.Down => "error",
