@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using ReferenceApp.ServiceDefaults.Health;
 using ReferenceApp.ServiceDefaults.Hosting;
 using ReferenceApp.ServiceDefaults.Redis;
+using ReferenceApp.ServiceDefaults.Supervision;
 using ReferenceApp.ServiceDefaults.Telemetry;
 
 namespace Microsoft.Extensions.Hosting;
@@ -24,6 +25,7 @@ public static class ServiceDefaultsExtensions
         builder.ConfigureOpenTelemetry(identity);
         builder.AddDefaultHealthChecks();
         builder.AddParentWatchdog();
+        builder.AddSupervision();
 
         builder.Services.AddServiceDiscovery();
         builder.Services.ConfigureHttpClientDefaults(http =>

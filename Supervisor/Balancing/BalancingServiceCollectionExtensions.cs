@@ -1,0 +1,17 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ReferenceApp.Supervisor.Balancing;
+
+/// <summary>Chooses the balancing policy for a <see cref="BalancingMode"/>; the one place a new policy is registered.</summary>
+public static class BalancingServiceCollectionExtensions
+{
+    /// <summary>The modes this build implements; the settings validator rejects the others with a clear message.</summary>
+    public static IReadOnlySet<BalancingMode> SupportedModes { get; } = new HashSet<BalancingMode> { BalancingMode.ReusePort };
+
+    public static IServiceCollection AddBalancingPolicy(this IServiceCollection services, Func<IServiceProvider, BalancingMode> mode) =>
+        services.AddSingleton<IBalancingPolicy>(provider => mode(provider) switch
+        {
+            BalancingMode.ReusePort => ActivatorUtilities.CreateInstance<ReusePortPolicy>(provider),
+            var other => throw new NotSupportedException($"Balancing mode {other} is not implemented in this build."),
+        });
+}
