@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Hosting;
+using ReferenceApp.ServiceDefaults.Supervision.Handoff;
 
 namespace ReferenceApp.ServiceDefaults.Supervision;
 
@@ -30,7 +31,10 @@ internal static class SupervisorListen
                 ReusePortListener.Configure(builder.Services, ParseEndpoint(uri, value));
                 break;
 
-            // HandoffScheme: the Supervisor's RoundRobin/Sticky policies pass accepted sockets; their worker side plugs in here.
+            case HandoffScheme:
+                HandoffListener.Configure(builder, value);
+                break;
+
             default:
                 throw new InvalidOperationException(
                     $"{Variable} scheme '{uri.Scheme}' is not supported by this build of ServiceDefaults (value '{value}').");

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using ReferenceApp.Supervisor.Balancing.Sticky;
 
 namespace ReferenceApp.Supervisor.Balancing;
 
@@ -6,12 +8,18 @@ namespace ReferenceApp.Supervisor.Balancing;
 public static class BalancingServiceCollectionExtensions
 {
     /// <summary>The modes this build implements; the settings validator rejects the others with a clear message.</summary>
-    public static IReadOnlySet<BalancingMode> SupportedModes { get; } = new HashSet<BalancingMode> { BalancingMode.ReusePort };
+    public static IReadOnlySet<BalancingMode> SupportedModes { get; } = new HashSet<BalancingMode> { BalancingMode.ReusePort, BalancingMode.RoundRobin, BalancingMode.Sticky };
 
-    public static IServiceCollection AddBalancingPolicy(this IServiceCollection services, Func<IServiceProvider, BalancingMode> mode) =>
-        services.AddSingleton<IBalancingPolicy>(provider => mode(provider) switch
+    public static IServiceCollection AddBalancingPolicy(this IServiceCollection services, Func<IServiceProvider, BalancingMode> mode)
+    {
+        services.AddOptions<StickyOptions>().BindConfiguration(StickyOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<StickyOptions>, StickyOptionsValidator>();
+        return services.AddSingleton<IBalancingPolicy>(provider => mode(provider) switch
         {
             BalancingMode.ReusePort => ActivatorUtilities.CreateInstance<ReusePortPolicy>(provider),
+            BalancingMode.RoundRobin => ActivatorUtilities.CreateInstance<RoundRobinPolicy>(provider),
+            BalancingMode.Sticky => ActivatorUtilities.CreateInstance<StickyPolicy>(provider),
             var other => throw new NotSupportedException($"Balancing mode {other} is not implemented in this build."),
         });
+    }
 }

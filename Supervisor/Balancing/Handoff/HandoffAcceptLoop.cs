@@ -1,0 +1,400 @@
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
+using Microsoft.Win32.SafeHandles;
+using ReferenceApp.ServiceDefaults.Supervision.Handoff;
+using ReferenceApp.Supervisor.Balancing.Sticky;
+using ReferenceApp.Supervisor.Interop;
+
+namespace ReferenceApp.Supervisor.Balancing.Handoff;
+
+/// <summary>
+/// The Supervisor's accept loop for the handoff policies: one dedicated thread that accepts on the public port and passes
+/// each connection to the next routable worker, round-robin. Under sticky balancing it first peeks at the request head of
+/// every new connection, without consuming it, to route by the affinity cookie; those connections wait in a bounded set
+/// watched by the same poll(2), so a slow or silent client never holds up the loop or anyone else's connection.
+/// Nothing here blocks except poll(2) itself. While no worker can take a connection the loop stops accepting, so new
+/// clients wait in the kernel's listen backlog instead of being reset.
+/// </summary>
+internal sealed partial class HandoffAcceptLoop : IDisposable
+{
+    private const int MaxAcceptsPerWakeup = 64;
+
+    // A connection accepted just as every worker went away waits this long for one to come back before it is closed.
+    private static readonly long NoWorkerGraceMilliseconds = (long)TimeSpan.FromSeconds(30).TotalMilliseconds;
+
+    private readonly Socket _listener;
+    private readonly Func<HandoffRoutes> _routes;
+    private readonly StickyOptions? _sticky;
+    private readonly ILogger _logger;
+    private readonly SafeFileHandle _wakeup = AcceptedSockets.CreateWakeup();
+    private readonly Thread _thread;
+    private readonly List<Waiting> _peeking = [];
+    private readonly List<Waiting> _parked = [];
+    private readonly byte[] _peekBuffer;
+    private readonly SafeHandle[] _single = new SafeHandle[1];
+    private volatile bool _stopping;
+    private uint _cursor;
+    private long _acceptPausedUntil;
+    private long _handedOff;
+
+    public HandoffAcceptLoop(Socket listener, Func<HandoffRoutes> routes, StickyOptions? sticky, ILogger logger)
+    {
+        _listener = listener;
+        _routes = routes;
+        _sticky = sticky;
+        _logger = logger;
+        _peekBuffer = new byte[sticky?.MaxHeadBytes ?? 0];
+        _listener.Blocking = false;
+        _thread = new Thread(Run) { IsBackground = true, Name = "Handoff accept loop" };
+    }
+
+    /// <summary>Connections passed to a worker so far.</summary>
+    public long HandedOff => Interlocked.Read(ref _handedOff);
+
+    public void Start() => _thread.Start();
+
+    /// <summary>The set of routable workers changed: look again (resume accepting, retry parked connections).</summary>
+    public void Wake() => AcceptedSockets.Wake(_wakeup);
+
+    /// <summary>Stops accepting; connections still being peeked at are handed over round-robin if a worker can take them.</summary>
+    public void Stop(TimeSpan timeout)
+    {
+        _stopping = true;
+        Wake();
+        if (_thread.IsAlive && !_thread.Join(timeout))
+        {
+            Log.LoopDidNotStop(_logger, timeout.TotalSeconds);
+        }
+    }
+
+    public void Dispose() => _wakeup.Dispose();
+
+    private void Run()
+    {
+        var fds = new List<PollFd>();
+        try
+        {
+            while (!_stopping)
+            {
+                var routes = _routes();
+                var now = Environment.TickCount64;
+                var accepting = routes.AnyRoutable && now >= _acceptPausedUntil;
+
+                fds.Clear();
+                fds.Add(new PollFd { Fd = (int)_wakeup.DangerousGetHandle(), Events = AcceptedSockets.PollIn });
+                fds.Add(new PollFd { Fd = accepting ? (int)_listener.SafeHandle.DangerousGetHandle() : -1, Events = AcceptedSockets.PollIn });
+                foreach (var waiting in _peeking)
+                {
+                    fds.Add(new PollFd { Fd = (int)waiting.Connection.DangerousGetHandle(), Events = AcceptedSockets.PollIn | AcceptedSockets.PollRdHup });
+                }
+
+                AcceptedSockets.Poll(CollectionsMarshal.AsSpan(fds), TimeoutMilliseconds(now, routes));
+                if (_stopping)
+                {
+                    break;
+                }
+
+                if (fds[0].ReturnedEvents != 0)
+                {
+                    AcceptedSockets.ClearWakeup(_wakeup);
+                }
+
+                routes = _routes();
+                for (var i = 0; i < _peeking.Count; i++)
+                {
+                    if (fds[i + 2].ReturnedEvents != 0)
+                    {
+                        Inspect(_peeking[i], fds[i + 2].ReturnedEvents, routes);
+                    }
+                }
+
+                ExpireAndRetry(routes);
+                if (accepting && fds[1].ReturnedEvents != 0)
+                {
+                    AcceptPending(routes);
+                }
+
+                _peeking.RemoveAll(waiting => waiting.Done);
+            }
+        }
+#pragma warning disable CA1031 // the loop is the Supervisor's only path for connections: report, never crash the process silently
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            Log.LoopFailed(_logger, exception);
+        }
+        finally
+        {
+            Drain();
+        }
+    }
+
+    private int TimeoutMilliseconds(long now, HandoffRoutes routes)
+    {
+        var next = long.MaxValue;
+        if (_peeking.Count > 0)
+        {
+            next = _peeking[0].Deadline;
+        }
+
+        if (_parked.Count > 0 && routes.AnyRoutable)
+        {
+            return 0;
+        }
+
+        if (_parked.Count > 0)
+        {
+            next = Math.Min(next, _parked[0].Deadline);
+        }
+
+        if (_acceptPausedUntil > now)
+        {
+            next = Math.Min(next, _acceptPausedUntil);
+        }
+
+        return next == long.MaxValue ? -1 : (int)Math.Clamp(next - now, 0, int.MaxValue);
+    }
+
+    private void AcceptPending(HandoffRoutes routes)
+    {
+        for (var i = 0; i < MaxAcceptsPerWakeup; i++)
+        {
+            SafeSocketHandle? connection;
+            try
+            {
+                connection = AcceptedSockets.Accept(_listener.SafeHandle);
+            }
+            catch (SocketException exception)
+            {
+                // Out of descriptors, most likely: leave the clients in the backlog and try again shortly rather than spin.
+                Log.AcceptFailed(_logger, exception.SocketErrorCode);
+                _acceptPausedUntil = Environment.TickCount64 + 100;
+                return;
+            }
+
+            if (connection is null)
+            {
+                return;
+            }
+
+            if (_sticky is null)
+            {
+                Route(connection, affinityId: null, routes);
+                continue;
+            }
+
+            if (_peeking.Count >= _sticky.MaxPendingConnections)
+            {
+                // The oldest undecided connection goes round-robin now: the set stays bounded, whatever clients do.
+                var oldest = _peeking.First(waiting => !waiting.Done);
+                Decide(oldest, affinityId: null, routes);
+                _peeking.RemoveAll(waiting => waiting.Done);
+            }
+
+            var peeking = new Waiting(connection, Environment.TickCount64 + (long)_sticky.PeekTimeout.TotalMilliseconds);
+            _peeking.Add(peeking);
+            Inspect(peeking, returnedEvents: 0, routes);
+        }
+    }
+
+    private void Inspect(Waiting waiting, short returnedEvents, HandoffRoutes routes)
+    {
+        int peeked;
+        try
+        {
+            peeked = AcceptedSockets.Peek(waiting.Connection, _peekBuffer);
+        }
+        catch (SocketException)
+        {
+            Close(waiting);
+            return;
+        }
+
+        if (peeked < 0)
+        {
+            return;
+        }
+
+        if (peeked == 0)
+        {
+            // The client left before sending anything: nothing to route.
+            Close(waiting);
+            return;
+        }
+
+        var inspection = HttpHeadPeek.Inspect(_peekBuffer.AsSpan(0, peeked), HandoffProtocol.AffinityCookieName);
+        var noMoreComing = (returnedEvents & (AcceptedSockets.PollRdHup | AcceptedSockets.PollHup | AcceptedSockets.PollErr)) != 0;
+        if (inspection.Verdict == HeadVerdict.NeedMore && peeked < _peekBuffer.Length && !noMoreComing)
+        {
+            // Wake again only when more of the head has arrived, not for the bytes already seen.
+            if (!AcceptedSockets.SetReceiveLowWatermark(waiting.Connection, peeked + 1))
+            {
+                Decide(waiting, affinityId: null, routes);
+                return;
+            }
+
+            waiting.LowWatermark = peeked + 1;
+            return;
+        }
+
+        Decide(waiting, inspection.AffinityId, routes);
+    }
+
+    private void Decide(Waiting waiting, string? affinityId, HandoffRoutes routes)
+    {
+        waiting.Done = true;
+        // The worker shares this socket: it must not inherit a raised watermark, or small requests would never wake it.
+        if (waiting.LowWatermark > 1 && !AcceptedSockets.SetReceiveLowWatermark(waiting.Connection, 1))
+        {
+            waiting.Connection.Dispose();
+            return;
+        }
+
+        Route(waiting.Connection, affinityId, routes);
+    }
+
+    private void ExpireAndRetry(HandoffRoutes routes)
+    {
+        var now = Environment.TickCount64;
+        foreach (var waiting in _peeking)
+        {
+            if (waiting.Deadline > now)
+            {
+                break;
+            }
+
+            if (!waiting.Done)
+            {
+                // Slow or silent: the worker's own request timeouts take it from here.
+                Decide(waiting, affinityId: null, routes);
+            }
+        }
+
+        if (_parked.Count == 0)
+        {
+            return;
+        }
+
+        var parked = _parked.ToArray();
+        _parked.Clear();
+        foreach (var waiting in parked)
+        {
+            if (routes.AnyRoutable)
+            {
+                Route(waiting.Connection, waiting.AffinityId, routes);
+            }
+            else if (waiting.Deadline <= now)
+            {
+                Log.NoWorkerForConnection(_logger, NoWorkerGraceMilliseconds / 1000);
+                waiting.Connection.Dispose();
+            }
+            else
+            {
+                _parked.Add(waiting);
+            }
+        }
+    }
+
+    /// <summary>Hands the connection to the affinity worker if it can take it, else to the next routable one; parks it if none can.</summary>
+    private void Route(SafeSocketHandle connection, string? affinityId, HandoffRoutes routes)
+    {
+        if (affinityId is not null && routes.ByAffinity.TryGetValue(affinityId, out var preferred) && preferred.IsRoutable
+            && TrySend(preferred, connection))
+        {
+            return;
+        }
+
+        var workers = routes.Workers;
+        for (var attempt = 0; attempt < workers.Length; attempt++)
+        {
+            var worker = workers[(int)(_cursor++ % (uint)workers.Length)];
+            if (worker.IsRoutable && TrySend(worker, connection))
+            {
+                return;
+            }
+        }
+
+        _parked.Add(new Waiting(connection, Environment.TickCount64 + NoWorkerGraceMilliseconds) { AffinityId = affinityId, Done = true });
+    }
+
+    private bool TrySend(HandoffWorker worker, SafeSocketHandle connection)
+    {
+        _single[0] = connection;
+        var result = worker.Send(_single);
+        _single[0] = null!;
+        switch (result)
+        {
+            case HandoffResult.Done:
+                // The worker holds its own descriptor now; ours must go, or the Supervisor would leak one per connection.
+                connection.Dispose();
+                Interlocked.Increment(ref _handedOff);
+                return true;
+            case HandoffResult.Closed:
+                Log.WorkerRefusedHandoff(_logger, worker.Worker.InstanceName, worker.Worker.ProcessId);
+                return false;
+            default:
+                // Its queue is full (it is not accepting fast enough): the next worker gets this one.
+                return false;
+        }
+    }
+
+    private static void Close(Waiting waiting)
+    {
+        waiting.Done = true;
+        waiting.Connection.Dispose();
+    }
+
+    private void Drain()
+    {
+        var routes = _routes();
+        foreach (var waiting in _peeking.Where(waiting => !waiting.Done))
+        {
+            Decide(waiting, affinityId: null, routes);
+        }
+
+        _peeking.Clear();
+        foreach (var waiting in _parked)
+        {
+            waiting.Connection.Dispose();
+        }
+
+        _parked.Clear();
+    }
+
+    private sealed class Waiting(SafeSocketHandle connection, long deadline)
+    {
+        public SafeSocketHandle Connection { get; } = connection;
+
+        public long Deadline { get; } = deadline;
+
+        public string? AffinityId { get; init; }
+
+        public int LowWatermark { get; set; }
+
+        public bool Done { get; set; }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1, EventName = "HandoffLoopFailed", Level = LogLevel.Critical,
+            Message = "The connection accept loop failed; no new connections will be accepted")]
+        public static partial void LoopFailed(ILogger logger, Exception exception);
+
+        [LoggerMessage(EventId = 2, EventName = "AcceptFailed", Level = LogLevel.Warning,
+            Message = "Accepting a connection failed ({Error}); pausing accepts briefly")]
+        public static partial void AcceptFailed(ILogger logger, SocketError error);
+
+        [LoggerMessage(EventId = 3, EventName = "WorkerRefusedHandoff", Level = LogLevel.Information,
+            Message = "Worker {Instance} (pid {Pid}) no longer takes connections; routing to the next one")]
+        public static partial void WorkerRefusedHandoff(ILogger logger, string instance, int pid);
+
+        [LoggerMessage(EventId = 4, EventName = "NoWorkerForConnection", Level = LogLevel.Warning,
+            Message = "No worker could take a connection within {Seconds} s; it was closed")]
+        public static partial void NoWorkerForConnection(ILogger logger, long seconds);
+
+        [LoggerMessage(EventId = 5, EventName = "HandoffLoopDidNotStop", Level = LogLevel.Warning,
+            Message = "The accept loop did not stop within {Seconds} s")]
+        public static partial void LoopDidNotStop(ILogger logger, double seconds);
+    }
+}
