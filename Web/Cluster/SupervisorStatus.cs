@@ -8,7 +8,14 @@ public sealed record SupervisorStatus(
     string? Policy,
     int Port,
     int DesiredWorkers,
-    IReadOnlyList<WorkerStatus> Workers);
+    IReadOnlyList<WorkerStatus> Workers,
+    ReloadProgress? Reload = null);
+
+/// <summary>The latest rolling reload: <c>State</c> is Running, Completed or Failed.</summary>
+public sealed record ReloadProgress(string State, string? Trigger, DateTimeOffset StartedAt, DateTimeOffset? CompletedAt, int Replaced, string? Error)
+{
+    public bool IsRunning => string.Equals(State, "Running", StringComparison.OrdinalIgnoreCase);
+}
 
 /// <summary>One worker slot of a Supervisor.</summary>
 public sealed record WorkerStatus(
@@ -19,7 +26,7 @@ public sealed record WorkerStatus(
     int Restarts,
     long? RssBytes,
     long? GcHeapBytes,
-    int? InFlight,
+    long? InFlight,
     long? RequestsServed,
     WorkerExit? LastExit)
 {
@@ -29,7 +36,22 @@ public sealed record WorkerStatus(
 /// <summary>How a worker's previous process ended. <c>Signal</c> is kept as sent (a number or a name).</summary>
 public sealed record WorkerExit(int? Code, JsonElement? Signal, DateTimeOffset? At, string? Reason)
 {
-    public string? SignalText => Signal is { ValueKind: not (JsonValueKind.Null or JsonValueKind.Undefined) } signal ? signal.ToString() : null;
+    public string? SignalText => Signal switch
+    {
+        { ValueKind: JsonValueKind.Number } number when number.TryGetInt32(out var value) => SignalName(value),
+        { ValueKind: JsonValueKind.String } name => name.GetString(),
+        _ => null,
+    };
+
+    private static string SignalName(int signal) => signal switch
+    {
+        2 => "SIGINT",
+        6 => "SIGABRT",
+        9 => "SIGKILL",
+        11 => "SIGSEGV",
+        15 => "SIGTERM",
+        _ => signal.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
 }
 
 /// <summary>The worker states a Supervisor reports.</summary>
