@@ -20,7 +20,8 @@ public sealed class ClusterPageTests(ReferenceAppFixture system) : IClassFixture
         var victimPid = await victim.GetAttributeAsync("data-pid");
 
         await rest.GotoAsync("/rest");
-        await rest.ByTestId("endpoint-work").CheckAsync();
+        await rest.ByTestId("endpoint-work").Locator("..").ClickAsync();
+        await Expect(rest.ByTestId("endpoint-work")).ToBeCheckedAsync();
         await rest.ByTestId("work-ms").FillAsync("20");
         await rest.ByTestId("burst-size").SelectOptionAsync("200");
         await rest.ByTestId("fire-burst").ClickAsync();
