@@ -15,6 +15,7 @@ public sealed partial class ClusterMonitor(
     private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly Lock _gate = new();
     private readonly List<Action<ClusterSnapshot>> _watchers = [];
+    private readonly Dictionary<(string Service, int Index), int> _lastPids = [];
 
     public ClusterSnapshot Current { get; private set; } = ClusterSnapshot.Empty;
 
@@ -96,8 +97,20 @@ public sealed partial class ClusterMonitor(
         {
             var previous = Current;
             var events = previous.IsLoaded
-                ? services.SelectMany(service => ClusterTimeline.Diff(previous.Service(service.Name), service, at)).ToList()
+                ? services.SelectMany(service => ClusterTimeline.Diff(previous.Service(service.Name), service, at,
+                    index => _lastPids.TryGetValue((service.Name, index), out var pid) ? pid : null)).ToList()
                 : [];
+            foreach (var service in services)
+            {
+                foreach (var worker in service.Status?.Workers ?? [])
+                {
+                    if (worker.Pid is { } pid)
+                    {
+                        _lastPids[(service.Name, worker.Index)] = pid;
+                    }
+                }
+            }
+
             if (previous.IsLoaded && previous.Redis.Health != redisState.Health && redisState.Health != RedisHealth.Unknown)
             {
                 events.Add(new ClusterEvent(at, "redis", null, ClusterEventKind.StateChanged,

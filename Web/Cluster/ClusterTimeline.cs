@@ -7,7 +7,12 @@ public static class ClusterTimeline
 {
     public const int Capacity = 100;
 
-    public static IEnumerable<ClusterEvent> Diff(SupervisedService? before, SupervisedService after, DateTimeOffset at)
+    /// <summary>
+    /// What changed from <paramref name="before"/> to <paramref name="after"/>. <paramref name="lastKnownPid"/> remembers a
+    /// slot's process across polls that saw it without one (Exited, Backoff), so a kill and its respawn still read as
+    /// "pid A → pid B" however many polls the gap lasted.
+    /// </summary>
+    public static IEnumerable<ClusterEvent> Diff(SupervisedService? before, SupervisedService after, DateTimeOffset at, Func<int, int?>? lastKnownPid = null)
     {
         ArgumentNullException.ThrowIfNull(after);
         if (before is null)
@@ -43,14 +48,14 @@ public static class ClusterTimeline
                 continue;
             }
 
-            if (worker.Pid is { } pid && previous.Pid is { } previousPid && pid != previousPid)
+            if (worker.Pid is { } pid && (previous.Pid ?? lastKnownPid?.Invoke(worker.Index)) is { } previousPid && pid != previousPid)
             {
                 yield return new ClusterEvent(at, name, worker.Index, ClusterEventKind.Respawned,
                     $"{Worker(name, worker.Index)} respawned: pid {Invariant(previousPid)} → {Invariant(pid)} ({worker.State}, restarts {Invariant(worker.Restarts)})");
             }
             else if (!string.Equals(worker.State, previous.State, StringComparison.OrdinalIgnoreCase))
             {
-                var exit = worker.LastExit is { } lastExit && lastExit != previous.LastExit ? $" ({Describe(lastExit)})" : string.Empty;
+                var exit = worker.LastExit is { } lastExit && !SameExit(lastExit, previous.LastExit) ? $" ({Describe(lastExit)})" : string.Empty;
                 yield return new ClusterEvent(at, name, worker.Index, ClusterEventKind.StateChanged,
                     $"{Worker(name, worker.Index)}{Pid(worker.Pid ?? previous.Pid)}: {previous.State} → {worker.State}{exit}");
             }
@@ -66,6 +71,10 @@ public static class ClusterTimeline
     /// <summary>The newest events first, at most <see cref="Capacity"/>.</summary>
     public static IReadOnlyList<ClusterEvent> Append(IReadOnlyList<ClusterEvent> events, IEnumerable<ClusterEvent> newer) =>
         [.. newer.Reverse().Concat(events).Take(Capacity)];
+
+    // WorkerExit holds a JsonElement, which compares by reference: compare what it says instead.
+    private static bool SameExit(WorkerExit exit, WorkerExit? other) =>
+        other is not null && exit.At == other.At && exit.Code == other.Code && exit.SignalText == other.SignalText && exit.Reason == other.Reason;
 
     public static string Describe(WorkerExit exit)
     {

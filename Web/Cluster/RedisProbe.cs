@@ -45,8 +45,16 @@ public sealed class RedisProbe(IServiceProvider services, IHttpClientFactory htt
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)
         {
-            return new RedisState(RedisHealth.Down, $"PING failed: {exception.Message}");
+            return new RedisState(RedisHealth.Down, $"PING failed: {FirstClause(exception.Message)}");
         }
+    }
+
+    // StackExchange.Redis messages carry a full connection dump after the first clause; the banner needs the first clause.
+    private static string FirstClause(string message)
+    {
+        var end = message.IndexOfAny([';', '\n']);
+        var clause = end > 0 ? message[..end] : message;
+        return clause.Length > 120 ? string.Concat(clause.AsSpan(0, 120), "…") : clause;
     }
 
     private async Task<RedisState> AskApiAsync(CancellationToken cancellationToken)

@@ -109,7 +109,47 @@ public sealed partial class SupervisorControlClient(
     private static async Task<string> SummaryAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var body = await response.Content.ReadAsStringAsync(cancellationToken);
-        return string.IsNullOrWhiteSpace(body) ? $"{(int)response.StatusCode} {response.ReasonPhrase}" : Shorten(body);
+        if (string.IsNullOrWhiteSpace(body))
+        {
+            return $"{(int)response.StatusCode} {response.ReasonPhrase}";
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            return Describe(document.RootElement) ?? Shorten(body);
+        }
+        catch (JsonException)
+        {
+            return Shorten(body);
+        }
+    }
+
+    /// <summary>The control API's answers in words: a worker command, a scale, a reload.</summary>
+    private static string? Describe(JsonElement answer)
+    {
+        if (answer.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        string? Text(string name) => answer.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? value.ToString() : null;
+        if (Text("action") is { } action)
+        {
+            return Text("pid") is { } pid ? $"worker {Text("index")} (pid {pid}) {action}" : $"worker {Text("index")} {action}";
+        }
+
+        if (Text("desiredWorkers") is { } desired)
+        {
+            return $"{Text("previousWorkers")} → {desired} workers";
+        }
+
+        if (Text("state") is { } state)
+        {
+            return $"reload {state.ToLowerInvariant()}, one worker at a time";
+        }
+
+        return null;
     }
 
     /// <summary>A problem details body as one line ("title: detail"), or the status line when there is none.</summary>
