@@ -9,7 +9,7 @@ namespace ReferenceApp.AppHost.Hosting.Orchestration;
 /// Starts every resource as soon as the resources it waits for are running, watches its health and its process, and stops
 /// everything in reverse dependency order within the stop deadline. Also executes the dashboard's resource commands.
 /// </summary>
-internal sealed partial class Orchestrator : IHostedService, IResourceCommands, IAsyncDisposable
+internal sealed partial class Orchestrator : IHostedLifecycleService, IResourceCommands, IAsyncDisposable
 {
     private static readonly TimeSpan StartingProbeInterval = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan RunningProbeInterval = TimeSpan.FromSeconds(2);
@@ -62,7 +62,15 @@ internal sealed partial class Orchestrator : IHostedService, IResourceCommands, 
         return Task.CompletedTask;
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// Stops every resource before any hosted service stops: the dashboard's Kestrel must still be there while the services
+    /// flush their last telemetry to it, or each would wait out its OTLP timeout.
+    /// </summary>
+    public async Task StoppingAsync(CancellationToken cancellationToken)
     {
         await _stopping.CancelAsync();
         var deadline = _time.GetUtcNow() + _options.StopTimeout;
@@ -82,6 +90,10 @@ internal sealed partial class Orchestrator : IHostedService, IResourceCommands, 
         _monitor.Complete();
         _logs.Complete();
     }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public async Task RestartAsync(string resource, CancellationToken cancellationToken)
     {
