@@ -77,6 +77,36 @@ public sealed class StatelessPagesTests(ReferenceAppFixture system) : IClassFixt
     }
 
     [Fact]
+    public async Task Call_links_to_its_trace_in_the_dashboard_which_names_the_pid_that_served_it()
+    {
+        await using var tab = await system.OpenTabAsync();
+        await tab.GotoAsync("/rest");
+        await tab.ByTestId("burst-size").SelectOptionAsync("10");
+        await tab.ByTestId("fire-burst").ClickAsync();
+        await Expect(tab.Page.Locator("[data-testid=burst-summary][data-running=false][data-ok='10']")).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        var firstCall = tab.ByTestId("calls-table").Locator("tbody tr").First;
+        var pid = await firstCall.Locator("[data-pid]").GetAttributeAsync("data-pid");
+        var trace = await firstCall.Locator("a.trace-link").GetAttributeAsync("href");
+
+        // The person signs in to the dashboard once (the AppHost prints the link), then follows the page's link.
+        var dashboard = await tab.Context.NewPageAsync();
+        await dashboard.GotoAsync(system.AppHost.DashboardLogin!.AbsoluteUri);
+        var serverSpanPid = dashboard.Locator("[data-testid=span][data-service=api][data-kind=Server] [data-testid=span-pid]");
+        await ReferenceApp.Testing.Eventually.TrueAsync(
+            async () =>
+            {
+                // Telemetry is exported in batches (1 s in Development): the trace may need a moment to arrive.
+                await dashboard.GotoAsync(trace!);
+                return await serverSpanPid.CountAsync() == 1;
+            },
+            TimeSpan.FromSeconds(60),
+            $"trace {trace} in the dashboard");
+        Assert.Equal(pid, (await serverSpanPid.InnerTextAsync()).Trim());
+        await Screenshots.SaveAsync(dashboard, "dashboard-trace-of-a-browser-call-1280");
+        tab.AssertNoConsoleErrors();
+    }
+
+    [Fact]
     public async Task Local_counter_splits_per_worker_while_the_shared_counter_counts_every_increment()
     {
         await using var tab = await system.OpenTabAsync();
