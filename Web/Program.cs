@@ -1,9 +1,13 @@
+using ReferenceApp.Web.Hosting;
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.AddWebFrontEnd();
 
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
+app.MapWebFrontEnd();
 
 app.Run();

@@ -46,6 +46,20 @@ public static class ResourceBuilderExtensions
         return builder;
     }
 
+    /// <summary>
+    /// Sets an environment variable whose value is computed when the process starts, as Aspire's overload of the same name:
+    /// for values planned at launch, such as another resource's port or a generated token.
+    /// </summary>
+    public static IResourceBuilder<T> WithEnvironment<T>(this IResourceBuilder<T> builder, string name, Func<string> value)
+        where T : ProjectResource
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(value);
+        builder.Resource.EnvironmentCallbacks[name] = value;
+        return builder;
+    }
+
     private static Resource AsResource(object resource) => resource as Resource
         ?? throw new ArgumentException($"{resource} is not a resource of this app model.", nameof(resource));
 }

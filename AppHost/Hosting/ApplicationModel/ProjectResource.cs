@@ -20,5 +20,8 @@ public class ProjectResource(string name, string projectName) : Resource(name), 
 
     public IDictionary<string, string> Environment { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
+    /// <summary>Variables whose value is known only at launch (another resource's port or token), read when the process starts.</summary>
+    public IDictionary<string, Func<string>> EnvironmentCallbacks { get; } = new Dictionary<string, Func<string>>(StringComparer.Ordinal);
+
     public Uri? HttpEndpoint => Port.Allocated == 0 ? null : new Uri($"http://localhost:{Port.Allocated.ToString(CultureInfo.InvariantCulture)}");
 }

@@ -81,6 +81,11 @@ public static class AspireEnvironment
             environment[name] = value;
         }
 
+        foreach (var (name, value) in project.EnvironmentCallbacks)
+        {
+            environment[name] = value();
+        }
+
         return environment;
     }
 

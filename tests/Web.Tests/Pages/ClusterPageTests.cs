@@ -1,0 +1,94 @@
+using System.Globalization;
+using Microsoft.Playwright;
+using ReferenceApp.Web.Tests.Browser;
+using ReferenceApp.Web.Tests.Hosting;
+using static Microsoft.Playwright.Assertions;
+
+namespace ReferenceApp.Web.Tests.Pages;
+
+/// <summary>The Cluster page: the Supervisors' live state, and commands that kill, reload and scale while traffic flows.</summary>
+public sealed class ClusterPageTests(ReferenceAppFixture system) : IClassFixture<ReferenceAppFixture>
+{
+    [Fact]
+    public async Task Every_call_of_a_burst_succeeds_while_a_worker_is_killed_from_the_cluster_page()
+    {
+        await using var rest = await system.OpenTabAsync();
+        await using var cluster = await system.OpenTabAsync();
+        await cluster.GotoAsync("/cluster");
+        var victim = Worker(cluster, "api", 1);
+        await Expect(victim).ToHaveAttributeAsync("data-state", "Ready");
+        var victimPid = await victim.GetAttributeAsync("data-pid");
+
+        await rest.GotoAsync("/rest");
+        await rest.ByTestId("endpoint-work").Locator("..").ClickAsync();
+        await Expect(rest.ByTestId("endpoint-work")).ToBeCheckedAsync();
+        await rest.ByTestId("work-ms").FillAsync("20");
+        await rest.ByTestId("burst-size").SelectOptionAsync("200");
+        await rest.ByTestId("fire-burst").ClickAsync();
+
+        // Kill mid-burst: some calls answered, most still to come.
+        await Expect(rest.Page.Locator("[data-testid=burst-summary][data-running=true]")).ToBeVisibleAsync();
+        await Eventually(async () => int.Parse((await rest.ByTestId("burst-summary").GetAttributeAsync("data-done"))!, CultureInfo.InvariantCulture) >= 10);
+        await cluster.ByTestId("kill-api-1").ClickAsync();
+        await Expect(cluster.ByTestId("command-result-api")).ToHaveAttributeAsync("data-ok", "true");
+
+        var summary = rest.Page.Locator("[data-testid=burst-summary][data-running=false]");
+        await Expect(summary).ToBeVisibleAsync(new() { Timeout = 120_000 });
+        Assert.Equal("200", await summary.GetAttributeAsync("data-done"));
+        Assert.Equal("0", await summary.GetAttributeAsync("data-failed"));
+        Assert.Equal("200", await summary.GetAttributeAsync("data-ok"));
+
+        // The Supervisor replaced the killed process in the same slot, and the page shows it.
+        await Expect(victim).Not.ToHaveAttributeAsync("data-pid", victimPid!);
+        await Expect(victim).ToHaveAttributeAsync("data-state", "Ready", new() { Timeout = 60_000 });
+        await Expect(victim).ToHaveAttributeAsync("data-restarts", "1");
+        await Expect(cluster.ByTestId("cluster-timeline")).ToContainTextAsync($"api-1 respawned: pid {victimPid} →");
+
+        await rest.ScreenshotAsync("rest-burst-survives-kill-1280");
+        await cluster.ScreenshotAsync("cluster-after-kill-1280");
+        rest.AssertNoConsoleErrors();
+        cluster.AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public async Task Rolling_reload_replaces_every_worker_and_scaling_adds_and_removes_one()
+    {
+        await using var cluster = await system.OpenTabAsync();
+        await cluster.GotoAsync("/cluster");
+        var before = new List<string>();
+        for (var index = 0; index < AppHostProcess.WorkersPerCluster; index++)
+        {
+            await Expect(Worker(cluster, "realtime", index)).ToHaveAttributeAsync("data-state", "Ready");
+            before.Add((await Worker(cluster, "realtime", index).GetAttributeAsync("data-pid"))!);
+        }
+
+        await cluster.ByTestId("reload-realtime").ClickAsync();
+        await Expect(cluster.ByTestId("command-result-realtime")).ToHaveAttributeAsync("data-ok", "true");
+        for (var index = 0; index < AppHostProcess.WorkersPerCluster; index++)
+        {
+            var worker = Worker(cluster, "realtime", index);
+            await Expect(worker).Not.ToHaveAttributeAsync("data-pid", before[index], new() { Timeout = 90_000 });
+            await Expect(worker).ToHaveAttributeAsync("data-state", "Ready", new() { Timeout = 60_000 });
+        }
+
+        await Expect(cluster.Page.Locator("[data-testid=reload-realtime][data-state=Completed]")).ToBeVisibleAsync(new() { Timeout = 60_000 });
+
+        await cluster.ByTestId("scale-api-input").FillAsync("3");
+        await cluster.ByTestId("scale-api-input").DispatchEventAsync("change");
+        await cluster.ByTestId("scale-api-apply").ClickAsync();
+        await Expect(Worker(cluster, "api", 2)).ToHaveAttributeAsync("data-state", "Ready", new() { Timeout = 60_000 });
+        await cluster.ScreenshotAsync("cluster-1280");
+
+        await cluster.ByTestId("scale-api-input").FillAsync("2");
+        await cluster.ByTestId("scale-api-input").DispatchEventAsync("change");
+        await cluster.ByTestId("scale-api-apply").ClickAsync();
+        await Expect(Worker(cluster, "api", 2)).ToHaveCountAsync(0, new() { Timeout = 60_000 });
+        cluster.AssertNoConsoleErrors();
+    }
+
+    private static ILocator Worker(BrowserTab tab, string service, int index) =>
+        tab.Page.Locator($"[data-testid=worker-row][data-service={service}][data-index='{index}']");
+
+    private static Task Eventually(Func<Task<bool>> condition) =>
+        ReferenceApp.Testing.Eventually.TrueAsync(condition, TimeSpan.FromSeconds(60), "the burst to be under way");
+}
