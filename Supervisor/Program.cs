@@ -1,3 +1,21 @@
-// The cluster primary arrives with the Supervisor issue; until then this project only builds.
-Console.Error.WriteLine("Supervisor: not implemented yet.");
-return 1;
+using ReferenceApp.Supervisor.Control;
+using ReferenceApp.Supervisor.Hosting;
+
+// Arguments go through the Supervisor's own parser (friendly switches, unknown ones rejected), not the host's.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
+if (builder.AddSupervisorCommandLine(args) is { } exitNow)
+{
+    return exitNow;
+}
+
+builder.AddSupervisor();
+
+var app = builder.Build();
+if (await app.PrepareSupervisorAsync() is { } failed)
+{
+    return failed;
+}
+
+app.MapControlApi();
+await app.RunAsync();
+return Environment.ExitCode;

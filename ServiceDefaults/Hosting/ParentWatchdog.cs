@@ -19,9 +19,14 @@ internal sealed partial class ParentWatchdog(IHostApplicationLifetime lifetime, 
     public static bool IsEnabled(IConfiguration configuration) =>
         configuration[EnableVariable] is { } value && (value == "1" || value.Equals("true", StringComparison.OrdinalIgnoreCase));
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        // A dedicated thread: reading stdin blocks, and a blocked thread-pool thread would be stolen from request work.
-        Task.Factory.StartNew(() => WatchStandardInput(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // A dedicated background thread: reading stdin blocks, a blocked thread-pool thread would be stolen from request
+        // work, and the read cannot be cancelled. ExecuteAsync must not wait for it, or every graceful stop would hang
+        // until the host's shutdown timeout with stdin still open.
+        new Thread(() => WatchStandardInput(stoppingToken)) { IsBackground = true, Name = "Parent watchdog (stdin)" }.Start();
+        return Task.CompletedTask;
+    }
 
     private void WatchStandardInput(CancellationToken stoppingToken)
     {

@@ -1,0 +1,36 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ReferenceApp.Supervisor.Balancing;
+using ReferenceApp.Supervisor.Configuration;
+
+namespace ReferenceApp.Supervisor.Workers;
+
+/// <summary>Launches worker processes of the configured app with the worker contract's environment.</summary>
+internal sealed class WorkerFactory(
+    IOptions<SupervisorOptions> options,
+    WorkerApplication app,
+    RuntimeDirectory runtimeDirectory,
+    WorkerLauncher launcher,
+    IBalancingPolicy balancer,
+    TimeProvider time,
+    ILogger<WorkerProcess> logger)
+{
+    private long _launches;
+
+    /// <summary>The workers' service name: --name, else OTEL_SERVICE_NAME, else the app's assembly name lower-cased.</summary>
+    public string ServiceName { get; } = ResolveServiceName(options.Value, app);
+
+    public Task<WorkerProcess> StartAsync(int index, int workerCount)
+    {
+        var settings = options.Value;
+        var identity = new WorkerIdentityPlan(index, workerCount, ServiceName, $"{ServiceName}-{index}");
+        var plan = new WorkerStartPlan(app, settings.AppArguments.ToArray(), identity, Interlocked.Increment(ref _launches),
+            runtimeDirectory.Path, settings.Heartbeat.Interval, settings.DrainTimeout);
+        return WorkerProcess.StartAsync(plan, launcher, balancer, time, logger);
+    }
+
+    internal static string ResolveServiceName(SupervisorOptions options, WorkerApplication app) =>
+        NonEmpty(options.Name) ?? NonEmpty(Environment.GetEnvironmentVariable("OTEL_SERVICE_NAME")) ?? app.AssemblyName.ToLowerInvariant();
+
+    private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}
