@@ -1,5 +1,7 @@
 using ReferenceApp.Api.Apis;
 using ReferenceApp.Api.Extensions;
+using ReferenceApp.Api.Sessions;
+using ReferenceApp.ServiceDefaults.Cors;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -8,10 +10,14 @@ builder.AddApiServices();
 
 var app = builder.Build();
 
+app.UseWebOriginCors();
+app.UseSessionState();
 app.MapDefaultEndpoints();
 app.MapOpenApi();
 app.MapWhoAmIApi();
 app.MapWorkApi();
 app.MapCountersApi();
+app.MapSessionApi();
+app.MapBroadcastApi();
 
 app.Run();

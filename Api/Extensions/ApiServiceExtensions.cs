@@ -1,5 +1,8 @@
 using Microsoft.Extensions.Options;
+using ReferenceApp.Api.Broadcasts;
 using ReferenceApp.Api.Counters;
+using ReferenceApp.Api.Sessions;
+using ReferenceApp.ServiceDefaults.Cors;
 
 namespace ReferenceApp.Api.Extensions;
 
@@ -18,6 +21,9 @@ public static class ApiServiceExtensions
         builder.Services.AddOpenApi();
         builder.Services.AddSingleton<LocalCounter>();
         builder.Services.AddSingleton<SharedCounter>();
+        builder.Services.AddSingleton<BroadcastPublisher>();
+        builder.AddSessionState();
+        builder.AddWebOriginCors();
         return builder;
     }
 }

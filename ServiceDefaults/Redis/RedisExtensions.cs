@@ -18,14 +18,19 @@ public static class RedisExtensions
 
     public const string DataProtectionKeysKey = "ReferenceApp:DataProtection-Keys";
 
+    /// <summary>True when <c>ConnectionStrings:redis</c> is set, so <see cref="IConnectionMultiplexer"/> is registered.</summary>
+    public static bool IsRedisConfigured(this IConfiguration configuration) =>
+        !string.IsNullOrWhiteSpace(configuration.GetConnectionString(ConnectionName));
+
     /// <summary>Registers Redis when <c>ConnectionStrings:redis</c> is set; otherwise does nothing and the app runs without state.</summary>
     public static TBuilder AddRedisIfConfigured<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
-        var connectionString = builder.Configuration.GetConnectionString(ConnectionName);
-        if (string.IsNullOrWhiteSpace(connectionString))
+        if (!builder.Configuration.IsRedisConfigured())
         {
             return builder;
         }
+
+        var connectionString = builder.Configuration.GetConnectionString(ConnectionName)!;
 
         var options = CreateOptions(connectionString);
 

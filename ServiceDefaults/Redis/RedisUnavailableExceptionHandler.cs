@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using StackExchange.Redis;
 
 namespace ReferenceApp.ServiceDefaults.Redis;
 
@@ -14,13 +13,13 @@ internal sealed partial class RedisUnavailableExceptionHandler(
     ILogger<RedisUnavailableExceptionHandler> logger) : IExceptionHandler, IDeveloperPageExceptionFilter
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken) =>
-        IsRedisUnavailable(exception) && await WriteProblemAsync(httpContext, exception);
+        RedisUnavailable.IsCause(exception) && await WriteProblemAsync(httpContext, exception);
 
     public async Task HandleExceptionAsync(ErrorContext errorContext, Func<ErrorContext, Task> next)
     {
         ArgumentNullException.ThrowIfNull(errorContext);
         ArgumentNullException.ThrowIfNull(next);
-        if (!IsRedisUnavailable(errorContext.Exception) || !await WriteProblemAsync(errorContext.HttpContext, errorContext.Exception))
+        if (!RedisUnavailable.IsCause(errorContext.Exception) || !await WriteProblemAsync(errorContext.HttpContext, errorContext.Exception))
         {
             await next(errorContext);
         }
@@ -44,13 +43,6 @@ internal sealed partial class RedisUnavailableExceptionHandler(
             },
         });
     }
-
-    internal static bool IsRedisUnavailable(Exception exception) => exception switch
-    {
-        RedisConnectionException or RedisTimeoutException or RedisNotConfiguredException => true,
-        AggregateException aggregate => aggregate.InnerExceptions.Any(IsRedisUnavailable),
-        _ => exception.InnerException is { } inner && IsRedisUnavailable(inner),
-    };
 
     private static partial class Log
     {
