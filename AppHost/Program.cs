@@ -1,19 +1,33 @@
-// Placeholder until the AppHost issue lands: runs the Api on :5080 as a child process and stops it on Ctrl+C.
-using System.Diagnostics;
+using ReferenceApp.AppHost.Hosting;
+using ReferenceApp.AppHost.Hosting.ApplicationModel;
 
-var apiDll = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "Api", "bin",
-    Path.GetFileName(Path.GetDirectoryName(Path.GetDirectoryName(AppContext.BaseDirectory.TrimEnd('/')))!), "net10.0", "Api.dll");
-var startInfo = new ProcessStartInfo("dotnet") { ArgumentList = { "exec", Path.GetFullPath(apiDll) }, RedirectStandardInput = true };
-startInfo.Environment["ASPNETCORE_URLS"] = "http://localhost:5080";
-using var api = Process.Start(startInfo)!;
-Console.WriteLine($"api: http://localhost:5080/api/whoami (pid {api.Id}). Ctrl+C stops it.");
-using var stopping = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) => { e.Cancel = true; stopping.Cancel(); };
-try
-{
-    await api.WaitForExitAsync(stopping.Token);
-}
-catch (OperationCanceledException)
-{
-    api.Kill(entireProcessTree: true);
-}
+var builder = DistributedApplication.CreateBuilder(args);
+
+var redis = builder.AddRedis("redis");
+
+var api = builder.AddSupervisedProject("api", "Api")
+    .WithHttpEndpoint(port: 5080)
+    .WithWorkers(WorkerCount.PerCore)
+    .WithBalancing(BalancingMode.ReusePort)
+    .WithReference(redis)
+    .WaitFor(redis)
+    .WithHttpHealthCheck("/health");
+
+var realtime = builder.AddSupervisedProject("realtime", "RealtimeHub")
+    .WithHttpEndpoint(port: 5090)
+    .WithWorkers(WorkerCount.PerCore)
+    .WithBalancing(BalancingMode.ReusePort) // Sticky once the Supervisor offers it: SignalR's negotiate + connect must reach one worker.
+    .WithReference(redis)
+    .WaitFor(redis)
+    .WithHttpHealthCheck("/health");
+
+builder.AddProject("web", "Web")
+    .WithHttpEndpoint(port: 5000)
+    .WithReference(redis)
+    .WithReference(api)
+    .WithReference(realtime)
+    .WaitFor(api)
+    .WaitFor(realtime)
+    .WithHttpHealthCheck("/health");
+
+await builder.Build().RunAsync();
