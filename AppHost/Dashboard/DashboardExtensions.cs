@@ -1,96 +1,71 @@
-using System.Globalization;
-using System.Net;
-using System.Security.Claims;
-using System.Security.Cryptography;
-using System.Text;
-using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using ReferenceApp.AppHost.Hosting;
+using ReferenceApp.AppHost.Dashboard.Authentication;
+using ReferenceApp.AppHost.Dashboard.Components;
+using ReferenceApp.AppHost.Dashboard.Listeners;
+using ReferenceApp.AppHost.Dashboard.Otlp;
+using ReferenceApp.AppHost.Dashboard.Resources;
+using ReferenceApp.AppHost.Dashboard.Telemetry;
 
 namespace ReferenceApp.AppHost.Dashboard;
 
 /// <summary>
-/// The dashboard's endpoints. A minimal stand-in until the dashboard issue replaces this file: it listens on the three
-/// ports, lets a browser in with the login token and lists the resources as plain HTML. <see cref="DashboardOptions"/>
-/// is bound, validated and given generated tokens by the hosting layer (<c>DistributedApplication.CreateBuilder</c>).
+/// The dashboard in the AppHost: a Blazor Server UI on its port behind the browser token, the OTLP receiver on two more
+/// behind the API key, and the telemetry kept in memory. The AppHost's resource services (IResourceMonitor,
+/// IConsoleLogs, IResourceCommands) are registered by the hosting layer.
 /// </summary>
 public static class DashboardExtensions
 {
-    private const string TokenQueryKey = "t";
-
     public static WebApplicationBuilder AddDashboard(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddOptions<DashboardOptions>().BindConfiguration(DashboardOptions.SectionName).ValidateOnStart();
+        services.TryAddSingleton<DashboardOptionsSetup>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<DashboardOptions>, DashboardOptionsSetup>(provider => provider.GetRequiredService<DashboardOptionsSetup>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DashboardOptions>, DashboardOptionsSetup>(provider => provider.GetRequiredService<DashboardOptionsSetup>()));
 
-        builder.Services.AddOptions<KestrelServerOptions>()
-            .Configure<IOptions<DashboardOptions>>((kestrel, dashboard) =>
-            {
-                var options = dashboard.Value;
-                kestrel.ListenLocalhost(options.Port, listen => listen.Protocols = HttpProtocols.Http1);
-                // OTLP/gRPC exporters speak HTTP/2 without TLS (prior knowledge), which needs an HTTP/2-only endpoint.
-                kestrel.ListenLocalhost(options.OtlpGrpcPort, listen => listen.Protocols = HttpProtocols.Http2);
-                kestrel.ListenLocalhost(options.OtlpHttpPort, listen => listen.Protocols = HttpProtocols.Http1);
-            });
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<TelemetryStore>();
+        services.AddSingleton<SupervisorControlClient>();
+        services.AddDashboardListeners();
+        services.AddDashboardAuthentication();
+        services.AddOtlpReceiver();
+        services.AddRazorComponents().AddInteractiveServerComponents();
 
-        builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
-            .AddCookie(cookie =>
-            {
-                cookie.Cookie.Name = ".ReferenceApp.Dashboard";
-                cookie.Cookie.HttpOnly = true;
-                cookie.Cookie.SameSite = SameSiteMode.Strict;
-                cookie.LoginPath = "/login";
-            });
-        builder.Services.AddAuthorization();
+        // Blazor's script and the scoped styles are static web assets. Run from the build output outside Development,
+        // the host would not look for them; this reads the build's manifest when there is one (publish output has none
+        // and needs none).
+        builder.WebHost.UseStaticWebAssets();
         return builder;
     }
 
     public static WebApplication MapDashboard(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-
+        app.UseRouting();
+        app.UseMiddleware<ListenerIsolationMiddleware>();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseAntiforgery();
 
-        app.MapGet("/login", async (HttpContext context, IOptions<DashboardOptions> options) =>
+        app.MapOtlpReceiver();
+        app.MapDashboardLogin();
+        if (StaticAssetsManifest() is { } manifest)
         {
-            var given = context.Request.Query[TokenQueryKey].ToString();
-            if (!TokensEqual(given, options.Value.BrowserToken))
-            {
-                return Results.Content(
-                    "<!doctype html><title>Dashboard login</title><p>Open the login URL the AppHost printed at start-up.</p>",
-                    "text/html; charset=utf-8",
-                    statusCode: StatusCodes.Status401Unauthorized);
-            }
+            app.MapStaticAssets(manifest);
+        }
 
-            var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, "dashboard")], CookieAuthenticationDefaults.AuthenticationScheme);
-            await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
-            return Results.Redirect("/");
-        }).AllowAnonymous();
-
-        app.MapGet("/", (IResourceMonitor monitor) => Results.Content(ResourceListHtml(monitor.GetResources()), "text/html; charset=utf-8"))
-            .RequireAuthorization();
-
+        app.MapRazorComponents<App>()
+            .AddInteractiveServerRenderMode()
+            .RequireAuthorization(DashboardAuthentication.BrowserPolicy);
         return app;
     }
 
-    private static bool TokensEqual(string given, string expected) =>
-        given.Length > 0 && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(expected));
-
-    private static string ResourceListHtml(IReadOnlyList<ResourceSnapshot> resources)
+    /// <summary>The AppHost's static asset manifest; absent only when the dashboard is hosted by a test.</summary>
+    private static string? StaticAssetsManifest()
     {
-        var html = new StringBuilder("<!doctype html><title>ReferenceApp resources</title><h1>Resources</h1><table>")
-            .Append("<tr><th>Name</th><th>Type</th><th>State</th><th>Endpoints</th><th>PIDs</th></tr>");
-        foreach (var resource in resources)
-        {
-            html.Append(CultureInfo.InvariantCulture, $"<tr><td>{Encode(resource.Name)}</td><td>{Encode(resource.Type)}</td>")
-                .Append(CultureInfo.InvariantCulture, $"<td>{resource.State}</td><td>{Encode(string.Join(' ', resource.Endpoints))}</td>")
-                .Append(CultureInfo.InvariantCulture, $"<td>{string.Join(' ', resource.Pids)}</td></tr>");
-        }
-
-        return html.Append("</table>").ToString();
+        var path = Path.Combine(AppContext.BaseDirectory, typeof(App).Assembly.GetName().Name + ".staticwebassets.endpoints.json");
+        return File.Exists(path) ? path : null;
     }
-
-    private static string Encode(string text) => WebUtility.HtmlEncode(text);
 }

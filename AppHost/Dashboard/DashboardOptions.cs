@@ -4,8 +4,8 @@ using System.Security.Cryptography;
 namespace ReferenceApp.AppHost.Dashboard;
 
 /// <summary>
-/// Where the dashboard listens and the secrets that guard it (configuration section <c>Dashboard</c>).
-/// The tokens are generated per run unless configured, and are never logged.
+/// Where the dashboard listens, the secrets that guard it and how much telemetry it keeps (configuration section
+/// <c>Dashboard</c>). The tokens are generated per run unless configured, and are never logged.
 /// </summary>
 public sealed class DashboardOptions
 {
@@ -14,7 +14,7 @@ public sealed class DashboardOptions
     /// <summary>The HTTP header an OTLP exporter sends the API key in, as Aspire's dashboard expects it.</summary>
     public const string OtlpApiKeyHeader = "x-otlp-api-key";
 
-    /// <summary>The dashboard UI (HTTP/1.1 and HTTP/2): <c>http://localhost:18888</c>.</summary>
+    /// <summary>The dashboard UI (HTTP/1.1): <c>http://localhost:18888</c>.</summary>
     [Range(1, 65535, ErrorMessage = "Dashboard:Port must be a TCP port (1-65535), e.g. --dashboard-port 18888.")]
     public int Port { get; set; } = 18888;
 
@@ -32,6 +32,13 @@ public sealed class DashboardOptions
     /// <summary>The API key every OTLP exporter must send in <see cref="OtlpApiKeyHeader"/>.</summary>
     public string OtlpApiKey { get; set; } = string.Empty;
 
+    /// <summary>Largest OTLP request accepted, in bytes, after decompression; larger ones get 413 or RESOURCE_EXHAUSTED.</summary>
+    [Range(64 * 1024, 64 * 1024 * 1024, ErrorMessage = "Dashboard:MaxOtlpRequestBytes must be between 64 KiB and 64 MiB.")]
+    public int MaxOtlpRequestBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>How much telemetry the dashboard keeps in memory (section <c>Dashboard:Telemetry</c>).</summary>
+    public TelemetryLimits Telemetry { get; set; } = new();
+
     /// <summary>The URL a person opens to log in, as the AppHost prints it.</summary>
     public string LoginUrl => $"http://localhost:{Port}/login?t={BrowserToken}";
 
@@ -40,4 +47,34 @@ public sealed class DashboardOptions
 
     /// <summary>A fresh random token: 128 bits, lower-case hex.</summary>
     public static string GenerateToken() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+}
+
+/// <summary>Per-resource bounds of the in-memory telemetry store; the oldest item goes first when one is reached.</summary>
+public sealed class TelemetryLimits
+{
+    [Range(100, 1_000_000, ErrorMessage = "Dashboard:Telemetry:MaxLogsPerResource must be between 100 and 1,000,000.")]
+    public int MaxLogsPerResource { get; set; } = 10_000;
+
+    [Range(100, 1_000_000, ErrorMessage = "Dashboard:Telemetry:MaxSpansPerResource must be between 100 and 1,000,000.")]
+    public int MaxSpansPerResource { get; set; } = 10_000;
+
+    [Range(10, 10_000, ErrorMessage = "Dashboard:Telemetry:MaxInstrumentsPerResource must be between 10 and 10,000.")]
+    public int MaxInstrumentsPerResource { get; set; } = 500;
+
+    [Range(1, 10_000, ErrorMessage = "Dashboard:Telemetry:MaxSeriesPerInstrument must be between 1 and 10,000.")]
+    public int MaxSeriesPerInstrument { get; set; } = 200;
+
+    [Range(10, 100_000, ErrorMessage = "Dashboard:Telemetry:MaxPointsPerSeries must be between 10 and 100,000.")]
+    public int MaxPointsPerSeries { get; set; } = 600;
+
+    [Range(1, 1000, ErrorMessage = "Dashboard:Telemetry:MaxResources must be between 1 and 1,000.")]
+    public int MaxResources { get; set; } = 100;
+
+    /// <summary>Longer attribute values and log messages are cut here, so the bounds above also bound memory.</summary>
+    [Range(64, 1024 * 1024, ErrorMessage = "Dashboard:Telemetry:MaxValueLength must be between 64 and 1,048,576 characters.")]
+    public int MaxValueLength { get; set; } = 4096;
+
+    /// <summary>Attributes kept per log record, span, event or metric point; the rest are dropped.</summary>
+    [Range(1, 10_000, ErrorMessage = "Dashboard:Telemetry:MaxAttributes must be between 1 and 10,000.")]
+    public int MaxAttributes { get; set; } = 128;
 }
