@@ -15,6 +15,20 @@ public static class ProcessTable
     /// <summary>True while the process exists and is not a zombie.</summary>
     public static bool IsAlive(int pid) => Stat(pid) is { State: not 'Z' };
 
+    /// <summary>Resident set size in bytes (VmRSS in /proc/[pid]/status), or null when the process is gone.</summary>
+    public static long? ResidentBytes(int pid)
+    {
+        try
+        {
+            var line = File.ReadLines($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+            return line is null ? null : long.Parse(line["VmRSS:".Length..].Replace("kB", "", StringComparison.Ordinal).Trim(), CultureInfo.InvariantCulture) * 1024;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     private static (char State, int ParentPid)? Stat(int pid)
     {
         try

@@ -1,0 +1,136 @@
+#!/usr/bin/env node
+// The benchmark matrix: every peer under every load, one after another on the same machine, then the report.
+// Run through bench/run.sh, which builds first. Settings (environment):
+//   BENCH_WORKERS=2  BENCH_SECONDS=10  BENCH_WARMUP_SECONDS=3  BENCH_CPU_MS=100
+//   BENCH_PEERS=kestrel,supervisor-reuseport,...  BENCH_LOADS=keepalive,close,cpu   (default: all)
+//   BENCH_QUIET_WAIT_SECONDS=0 (wait up to this long for a quiet machine)  BENCH_OUT=docs/benchmarks
+import fs from 'node:fs';
+import path from 'node:path';
+import { runWrk } from './wrk.mjs';
+import { freePort, isListening, eventually, rssBytes } from './procfs.mjs';
+import { machineFacts, machineLoad, waitForQuiet } from './machine.mjs';
+import { root, singleKestrel, supervisor, nodeCluster, pm2Cluster, nodeSingle } from './peers.mjs';
+import { writeReport } from './report.mjs';
+
+const setting = (name, fallback) => process.env[name] ?? fallback;
+const workers = Number(setting('BENCH_WORKERS', '2'));
+const seconds = Number(setting('BENCH_SECONDS', '10'));
+const warmupSeconds = Number(setting('BENCH_WARMUP_SECONDS', '3'));
+const cpuMs = Number(setting('BENCH_CPU_MS', '100'));
+const outDir = path.resolve(root, setting('BENCH_OUT', 'docs/benchmarks'));
+const log = (message) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
+
+const allPeers = [
+  singleKestrel,
+  supervisor('ReusePort', workers),
+  supervisor('RoundRobin', workers),
+  supervisor('Sticky', workers),
+  nodeCluster(workers),
+  pm2Cluster(workers),
+  nodeSingle,
+];
+
+const allLoads = [
+  { id: 'keepalive', label: 'keep-alive, 64 connections', path: '/api/whoami', connections: 64, threads: 2, headers: [] },
+  { id: 'close', label: 'Connection: close, 64 connections', path: '/api/whoami', connections: 64, threads: 2, headers: ['Connection: close'] },
+  { id: 'cpu', label: `CPU ${cpuMs} ms per request, 8 connections`, path: `/api/work?ms=${cpuMs}`, connections: 8, threads: 2, headers: [] },
+];
+
+const pick = (all, variable) => {
+  const wanted = process.env[variable]?.split(',').map((s) => s.trim()).filter(Boolean);
+  if (!wanted) return all;
+  const unknown = wanted.filter((id) => !all.some((item) => item.id === id));
+  if (unknown.length) throw new Error(`${variable}: unknown ${unknown.join(', ')}; known: ${all.map((i) => i.id).join(', ')}`);
+  return all.filter((item) => wanted.includes(item.id));
+};
+
+/** Samples every process of the peer twice a second: the highest RSS each one reached while the load ran. */
+function startRssSampler(running) {
+  const peak = new Map();
+  const sample = () => {
+    for (const { pid, role } of running.processes()) {
+      const rss = rssBytes(pid);
+      if (rss !== null && rss > (peak.get(pid)?.rss ?? 0)) peak.set(pid, { pid, role, rss });
+    }
+  };
+  sample();
+  const timer = setInterval(sample, 500);
+  return () => {
+    clearInterval(timer);
+    sample();
+    return [...peak.values()];
+  };
+}
+
+function split(before, after) {
+  const rows = [...after.entries()].map(([pid, served]) => ({ pid, served: served - (before.get(pid) ?? 0) }))
+    .filter((row) => row.served > 0);
+  const total = rows.reduce((sum, row) => sum + row.served, 0);
+  return rows.sort((a, b) => a.pid - b.pid).map((row) => ({ ...row, share: total === 0 ? 0 : row.served / total }));
+}
+
+async function measure(peer, running, load, port) {
+  const url = `http://127.0.0.1:${port}${load.path}`;
+  const wrkOptions = { url, threads: load.threads, connections: load.connections, headers: load.headers };
+  if (warmupSeconds > 0) await runWrk({ ...wrkOptions, seconds: warmupSeconds });
+  const servedBefore = await running.served();
+  const stopSampler = startRssSampler(running);
+  const result = await runWrk({ ...wrkOptions, seconds });
+  const processes = stopSampler();
+  // Counts arrive with the next heartbeat (Supervisor) or stats write (Node): wait until they stop moving.
+  let servedAfter = await running.served();
+  await eventually(async () => {
+    await new Promise((r) => setTimeout(r, 1200));
+    const next = await running.served();
+    const same = [...next.entries()].every(([pid, n]) => servedAfter.get(pid) === n);
+    servedAfter = next;
+    return same;
+  }, 15_000, 'per-worker counts to settle');
+  const cell = {
+    peer: peer.id, peerLabel: peer.label, runtime: peer.runtime, workers: peer.workers,
+    load: load.id, loadLabel: load.label, seconds,
+    requests: result.requests, requestsPerSecond: result.requestsPerSecond,
+    p50Ms: result.p50Ms, p99Ms: result.p99Ms, errors: result.errors, non2xx: result.non2xx,
+    failed: result.failed, failedRate: result.failedRate,
+    processes, split: split(servedBefore, servedAfter), wrkArgs: result.args.join(' '), wrkOutput: result.output,
+  };
+  log(`${peer.id} / ${load.id}: ${Math.round(cell.requestsPerSecond)} req/s, p50 ${cell.p50Ms} ms, p99 ${cell.p99Ms} ms, `
+    + `failed ${cell.failed}, split ${cell.split.map((s) => `${(s.share * 100).toFixed(1)}%`).join('/') || '-'}`);
+  return cell;
+}
+
+async function main() {
+  const peers = pick(allPeers, 'BENCH_PEERS');
+  const loads = pick(allLoads, 'BENCH_LOADS');
+  const quietWait = Number(setting('BENCH_QUIET_WAIT_SECONDS', '0'));
+  const before = quietWait > 0 ? await waitForQuiet(3, quietWait, log) : machineLoad();
+  const facts = machineFacts(root);
+  log(`${peers.length} peers × ${loads.length} loads, ${seconds} s each after ${warmupSeconds} s warm-up; load average ${before.loadAverage1m}`);
+  const cells = [];
+  const started = Date.now();
+  for (const peer of peers) {
+    const port = await freePort();
+    log(`starting ${peer.label} on port ${port}`);
+    const running = await peer.start(port);
+    try {
+      for (const load of loads) cells.push(await measure(peer, running, load, port));
+    } finally {
+      await running.stop();
+      await eventually(async () => !(await isListening(port)), 30_000, `port ${port} to be free after ${peer.id} stopped`);
+    }
+  }
+  const after = machineLoad();
+  const run = {
+    facts, settings: { workers, seconds, warmupSeconds, cpuMs }, loadBefore: before, loadAfter: after,
+    durationSeconds: Math.round((Date.now() - started) / 1000), peers: peers.map((p) => ({ id: p.id, label: p.label })),
+    loads: loads.map((l) => ({ id: l.id, label: l.label })), cells,
+  };
+  fs.mkdirSync(outDir, { recursive: true });
+  const files = writeReport(run, outDir);
+  log(`done in ${run.durationSeconds} s: ${files.join(', ')}`);
+}
+
+main().catch((error) => {
+  console.error(error.stack ?? error);
+  process.exit(1);
+});

@@ -1,0 +1,186 @@
+// The peers of the matrix: what starts each one, which processes it consists of, and how many requests each of its
+// workers served (the per-worker split). Every peer serves GET /api/whoami and GET /api/work?ms=N on one port.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { start, stop, waitForLine, onCleanup, run, tail } from './children.mjs';
+import { descendants, eventually, isAlive, isListening } from './procfs.mjs';
+
+export const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
+const nodePeerDir = path.join(root, 'bench', 'peers', 'node');
+const pm2Bin = path.join(nodePeerDir, 'node_modules', '.bin', 'pm2');
+const startDeadlineMs = 120_000;
+
+export const builtAssembly = (project, configuration = 'Release') =>
+  path.join(root, project, 'bin', configuration, 'net10.0', `${project}.dll`);
+
+const dotnetEnvironment = {
+  ASPNETCORE_ENVIRONMENT: 'Production',
+  DOTNET_NOLOGO: '1',
+  DOTNET_CLI_TELEMETRY_OPTOUT: '1',
+  ASPNETCORE_URLS: null,
+  ASPNETCORE_HTTP_PORTS: null,
+  URLS: null,
+};
+
+async function waitUntilServing(handle, port) {
+  await eventually(async () => {
+    if (handle.exited) throw new Error(`${handle.name} exited:\n${tail(handle)}`);
+    const response = await fetch(`http://127.0.0.1:${port}/api/whoami`, { signal: AbortSignal.timeout(5000) });
+    return response.ok;
+  }, startDeadlineMs, `${handle.name} to answer on port ${port}`, 250);
+}
+
+/** One process serving everything: plain Kestrel, or plain Node for reference. */
+function singleProcess(id, label, runtime, commandFor) {
+  return {
+    id, label, runtime, workers: 1,
+    async start(port) {
+      const { command, args, env, cwd } = commandFor(port);
+      const handle = start(id, command, args, { env, cwd });
+      await waitUntilServing(handle, port);
+      return {
+        processes: () => (isAlive(handle.pid) ? [{ pid: handle.pid, role: 'worker' }] : []),
+        served: async () => new Map(),
+        stop: () => stop(handle),
+      };
+    },
+  };
+}
+
+export const singleKestrel = singleProcess('kestrel', 'Kestrel, 1 process', 'dotnet', (port) => ({
+  command: 'dotnet',
+  args: ['exec', builtAssembly('Api')],
+  env: { ...dotnetEnvironment, ASPNETCORE_URLS: `http://0.0.0.0:${port}` },
+}));
+
+export const nodeSingle = singleProcess('node-single', 'Node, 1 process', 'node', (port) => ({
+  command: process.execPath,
+  args: [path.join(nodePeerDir, 'app.js')],
+  env: { PORT: String(port) },
+  cwd: nodePeerDir,
+}));
+
+/** The Supervisor with N Api workers under one balancing policy; the split comes from its control API. */
+export function supervisor(policy, workers) {
+  return {
+    id: `supervisor-${policy.toLowerCase()}`,
+    label: `Supervisor ×${workers}, ${policy}`,
+    runtime: 'dotnet',
+    workers,
+    async start(port) {
+      const token = crypto.randomBytes(24).toString('hex');
+      const handle = start(this.id, 'dotnet', ['exec', builtAssembly('Supervisor'),
+        '--app', builtAssembly('Api'), '--port', String(port), '--workers', String(workers),
+        '--balancing', policy, '--control-port', '0', '--name', 'api'], {
+        env: {
+          ...dotnetEnvironment,
+          Supervisor__ControlToken: token,
+          // Requests served arrive with each heartbeat; a short interval lets a cell read its split soon after wrk ends.
+          Supervisor__Heartbeat__Interval: '00:00:00.500',
+        },
+      });
+      const ready = await waitForLine(handle, /Supervisor ready: \d+ workers on port \d+, control (http:\/\/127\.0\.0\.1:\d+)/, startDeadlineMs);
+      const control = ready[1];
+      const status = async () => {
+        const response = await fetch(`${control}/status`, { headers: { Authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(5000) });
+        if (!response.ok) throw new Error(`GET ${control}/status answered ${response.status}`);
+        return response.json();
+      };
+      await waitUntilServing(handle, port);
+      return {
+        control, token, status,
+        processes: () => [
+          { pid: handle.pid, role: 'primary' },
+          ...descendants(handle.pid).map((pid) => ({ pid, role: 'worker' })),
+        ],
+        served: async () => new Map((await status()).workers.filter((w) => w.pid).map((w) => [w.pid, w.requestsServed])),
+        stop: () => stop(handle),
+      };
+    },
+  };
+}
+
+/** Each Node worker writes {pid, served} to a stats folder twice a second (app.js, BENCH_STATS_DIR). */
+function readNodeStats(statsDir) {
+  const served = new Map();
+  for (const file of fs.readdirSync(statsDir)) {
+    try {
+      const stats = JSON.parse(fs.readFileSync(path.join(statsDir, file), 'utf8'));
+      served.set(stats.pid, stats.served);
+    } catch {
+      // Half-written: the next read has it.
+    }
+  }
+  return served;
+}
+
+export function nodeCluster(workers) {
+  return {
+    id: 'node-cluster', label: `Node cluster ×${workers}`, runtime: 'node', workers,
+    async start(port) {
+      const statsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-node-stats-'));
+      const handle = start(this.id, process.execPath, [path.join(nodePeerDir, 'cluster.js')], {
+        env: { PORT: String(port), WORKERS: String(workers), BENCH_STATS_DIR: statsDir }, cwd: nodePeerDir,
+      });
+      await waitForLine(handle, /cluster ready/, startDeadlineMs);
+      await waitUntilServing(handle, port);
+      return {
+        processes: () => [
+          { pid: handle.pid, role: 'primary' },
+          ...descendants(handle.pid).map((pid) => ({ pid, role: 'worker' })),
+        ],
+        served: async () => readNodeStats(statsDir),
+        async stop() {
+          await stop(handle);
+          fs.rmSync(statsDir, { recursive: true, force: true });
+        },
+      };
+    },
+  };
+}
+
+/** PM2 cluster mode, with a private PM2_HOME so no user's PM2 is touched, and `pm2 kill` at the end. */
+export function pm2Cluster(workers) {
+  return {
+    id: 'pm2', label: `PM2 cluster ×${workers}`, runtime: 'node', workers,
+    async start(port) {
+      const home = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-pm2-home-'));
+      const statsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-node-stats-'));
+      const env = { ...process.env, PM2_HOME: home, PORT: String(port), WORKERS: String(workers), BENCH_STATS_DIR: statsDir };
+      const kill = () => {
+        try { run(pm2Bin, ['kill'], { env, cwd: nodePeerDir }); } catch { /* daemon already gone */ }
+        // pm2 kill stops the daemon; if it could not, the daemon's own pid file names it.
+        const pidFile = path.join(home, 'pm2.pid');
+        if (fs.existsSync(pidFile)) {
+          const daemon = Number(fs.readFileSync(pidFile, 'utf8'));
+          if (daemon > 0 && isAlive(daemon)) process.kill(daemon, 'SIGKILL');
+        }
+      };
+      const forget = onCleanup(kill);
+      run(pm2Bin, ['start', path.join(nodePeerDir, 'ecosystem.config.js')], { env, cwd: nodePeerDir });
+      const daemon = Number(fs.readFileSync(path.join(home, 'pm2.pid'), 'utf8'));
+      await eventually(() => isListening(port), startDeadlineMs, `PM2 workers on port ${port}`, 250);
+      await eventually(() => readNodeStats(statsDir).size >= workers, startDeadlineMs, `${workers} PM2 workers to start`, 250);
+      return {
+        processes: () => {
+          // The daemon may run helpers of its own (system metrics); only the processes serving app.js are workers.
+          const workerPids = new Set(readNodeStats(statsDir).keys());
+          return [
+            { pid: daemon, role: 'primary' },
+            ...descendants(daemon).map((pid) => ({ pid, role: workerPids.has(pid) ? 'worker' : 'helper' })),
+          ];
+        },
+        served: async () => readNodeStats(statsDir),
+        async stop() {
+          kill();
+          forget();
+          await eventually(async () => !(await isListening(port)), 30_000, `port ${port} to be free after pm2 kill`);
+          fs.rmSync(home, { recursive: true, force: true });
+          fs.rmSync(statsDir, { recursive: true, force: true });
+        },
+      };
+    },
+  };
+}

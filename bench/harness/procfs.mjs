@@ -1,0 +1,91 @@
+// What the kernel says about processes: resident memory, children, and whether a port still has a listener.
+import fs from 'node:fs';
+import net from 'node:net';
+
+/** Resident set size in bytes, or null when the process is gone. See proc(5), /proc/pid/status VmRSS. */
+export function rssBytes(pid) {
+  try {
+    const match = /^VmRSS:\s+(\d+) kB$/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Parent pid, state and command name of every process: proc(5), /proc/pid/stat (comm may hold spaces and parentheses). */
+export function processTable() {
+  const table = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const close = stat.lastIndexOf(')');
+      const fields = stat.slice(close + 2).split(' ');
+      table.push({ pid: Number(entry), comm: stat.slice(stat.indexOf('(') + 1, close), state: fields[0], ppid: Number(fields[1]) });
+    } catch {
+      // Gone between readdir and read.
+    }
+  }
+  return table;
+}
+
+/** Every live (non-zombie) descendant of pid. */
+export function descendants(pid) {
+  const table = processTable().filter((p) => p.state !== 'Z');
+  const found = [];
+  const queue = [pid];
+  while (queue.length > 0) {
+    const parent = queue.shift();
+    for (const child of table.filter((p) => p.ppid === parent)) {
+      found.push(child.pid);
+      queue.push(child.pid);
+    }
+  }
+  return found;
+}
+
+export function isAlive(pid) {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+/** True when something accepts TCP connections on 127.0.0.1:port. */
+export function isListening(port) {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** A free loopback port, chosen by the kernel. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Waits for a condition with a deadline; throws with what was awaited. */
+export async function eventually(condition, deadlineMs, what, intervalMs = 100) {
+  const end = Date.now() + deadlineMs;
+  let last;
+  while (Date.now() < end) {
+    try {
+      const value = await condition();
+      if (value) return value;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+  throw new Error(`Timed out after ${deadlineMs / 1000} s waiting for ${what}${last ? `: ${last.message}` : ''}`);
+}

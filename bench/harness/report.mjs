@@ -1,0 +1,106 @@
+// The report: a markdown table (docs/benchmarks/results.md), the numbers as JSON, and a bar chart as SVG.
+import fs from 'node:fs';
+import path from 'node:path';
+
+const mb = (bytes) => Math.round(bytes / 2 ** 20);
+const fixed = (value, digits) => (value === null || value === undefined ? '-' : value.toFixed(digits));
+const rate = (value) => (value >= 100 ? Math.round(value).toLocaleString('en-US') : value.toFixed(1));
+
+function rssText(processes) {
+  const byRole = (role) => processes.filter((p) => p.role === role).sort((a, b) => a.pid - b.pid).map((p) => mb(p.rss));
+  const parts = [];
+  const primary = byRole('primary');
+  const workers = byRole('worker');
+  const helpers = byRole('helper');
+  if (primary.length) parts.push(`primary ${primary.join(', ')}`);
+  parts.push(`${workers.length === 1 && !primary.length ? 'process' : 'workers'} ${workers.join(', ')}`);
+  if (helpers.length) parts.push(`helpers ${helpers.join(', ')}`);
+  const total = processes.reduce((sum, p) => sum + p.rss, 0);
+  return `${parts.join(' · ')} (Σ ${mb(total)})`;
+}
+
+const splitText = (cell) => (cell.split.length <= 1 ? '-' : cell.split.map((s) => `${Math.round(s.share * 100)}%`).join(' / '));
+
+function ratio(cell, cells, peerId) {
+  const base = cells.find((c) => c.load === cell.load && c.peer === peerId);
+  return base && base.requestsPerSecond > 0 ? `${(cell.requestsPerSecond / base.requestsPerSecond).toFixed(2)}×` : '-';
+}
+
+export function markdown(run, chartFile) {
+  const { facts, settings, loadBefore, loadAfter } = run;
+  const lines = [];
+  lines.push('# Benchmark results', '');
+  lines.push(`Measured ${facts.date.slice(0, 16).replace('T', ' ')} UTC by \`bench/run.sh\` (commit ${facts.commit}), in ${run.durationSeconds} s.`, '');
+  lines.push('| Machine | |', '|---|---|');
+  lines.push(`| CPU | ${facts.cores} cores, ${facts.cpu} |`);
+  lines.push(`| Memory | ${facts.memoryGiB} GiB |`);
+  lines.push(`| OS, kernel | ${facts.os}, ${facts.kernel} |`);
+  lines.push(`| .NET | SDK ${facts.dotnetSdk}, ASP.NET Core ${facts.dotnetRuntime} (Release build, Server GC defaults) |`);
+  lines.push(`| Node.js | ${facts.node}, Express ${facts.express}, PM2 ${facts.pm2} |`);
+  lines.push(`| Load generator | ${facts.wrk}, on the same machine |`);
+  lines.push(`| Load average (1 min) | ${loadBefore.loadAverage1m} before, ${loadAfter.loadAverage1m} after${loadBefore.quiet === false ? ' - the machine never got quiet: treat the numbers as noisy' : ''} |`);
+  lines.push('');
+  lines.push(`Each cell: ${settings.warmupSeconds} s of warm-up, then ${settings.seconds} s measured by \`wrk --latency\`. `
+    + `Clusters run ${settings.workers} workers. The CPU load burns ${settings.cpuMs} ms per request on both runtimes. `
+    + 'RSS is the highest resident memory each process reached during the cell, in MiB. The split is the share of the cell\'s '
+    + 'requests each worker served (Supervisor: `requestsServed` from the control API; Node: counts each worker published). '
+    + '"failed" counts non-2xx answers plus broken connections. Ratios compare requests/s within this run, the only comparison '
+    + 'that holds on a shared machine.', '');
+  lines.push('| Load | Peer | req/s | p50 ms | p99 ms | failed | RSS per process, MiB | per-worker split | × Node cluster | × Kestrel |');
+  lines.push('|---|---|--:|--:|--:|--:|---|---|--:|--:|');
+  for (const load of run.loads) {
+    for (const cell of run.cells.filter((c) => c.load === load.id)) {
+      lines.push(`| ${load.label} | ${cell.peerLabel} | ${rate(cell.requestsPerSecond)} | ${fixed(cell.p50Ms, 2)} | ${fixed(cell.p99Ms, 2)} `
+        + `| ${cell.failed} | ${rssText(cell.processes)} | ${splitText(cell)} | ${ratio(cell, run.cells, 'node-cluster')} | ${ratio(cell, run.cells, 'kestrel')} |`);
+    }
+  }
+  lines.push('', `![Requests per second per peer and load](${chartFile})`, '');
+  lines.push('The raw numbers, with every wrk command line, are in [results.json](results.json).', '');
+  return lines.join('\n');
+}
+
+const escape = (text) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** Horizontal bars, one panel per load with its own scale (keep-alive and CPU rates differ by three orders of magnitude). */
+export function svgChart(run) {
+  const width = 900;
+  const labelWidth = 230;
+  const barArea = width - labelWidth - 110;
+  const barHeight = 20;
+  const gap = 6;
+  const panelTitle = 34;
+  const colors = { dotnet: '#512bd4', node: '#3c873a' };
+  let y = 40;
+  const parts = [];
+  parts.push(`<text x="${width / 2}" y="24" text-anchor="middle" font-size="17" font-weight="bold">Requests per second (higher is better) - ${run.facts.cores} cores, ${run.settings.seconds} s per cell</text>`);
+  for (const load of run.loads) {
+    const cells = run.cells.filter((c) => c.load === load.id);
+    const max = Math.max(1, ...cells.map((c) => c.requestsPerSecond));
+    parts.push(`<text x="10" y="${y + 22}" font-size="15" font-weight="bold">${escape(load.label)}</text>`);
+    y += panelTitle;
+    for (const cell of cells) {
+      const length = Math.max(1, (cell.requestsPerSecond / max) * barArea);
+      parts.push(`<text x="${labelWidth - 8}" y="${y + barHeight - 5}" text-anchor="end" font-size="13">${escape(cell.peerLabel)}</text>`);
+      parts.push(`<rect x="${labelWidth}" y="${y}" width="${length.toFixed(1)}" height="${barHeight}" fill="${colors[cell.runtime] ?? '#888'}"/>`);
+      parts.push(`<text x="${(labelWidth + length + 6).toFixed(1)}" y="${y + barHeight - 5}" font-size="13">${rate(cell.requestsPerSecond)}</text>`);
+      y += barHeight + gap;
+    }
+    y += 10;
+  }
+  parts.push(`<rect x="${labelWidth}" y="${y + 4}" width="14" height="14" fill="${colors.dotnet}"/><text x="${labelWidth + 20}" y="${y + 16}" font-size="13">.NET (Kestrel / Supervisor)</text>`);
+  parts.push(`<rect x="${labelWidth + 230}" y="${y + 4}" width="14" height="14" fill="${colors.node}"/><text x="${labelWidth + 250}" y="${y + 16}" font-size="13">Node.js (Express)</text>`);
+  y += 30;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${y}" viewBox="0 0 ${width} ${y}" font-family="sans-serif">\n`
+    + `<rect width="100%" height="100%" fill="white"/>\n${parts.join('\n')}\n</svg>\n`;
+}
+
+export function writeReport(run, outDir) {
+  const chart = 'throughput.svg';
+  const files = {
+    'results.json': `${JSON.stringify(run, null, 2)}\n`,
+    [chart]: svgChart(run),
+    'results.md': markdown(run, chart),
+  };
+  for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(outDir, name), content);
+  return Object.keys(files).map((name) => path.join(outDir, name));
+}
