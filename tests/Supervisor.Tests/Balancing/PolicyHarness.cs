@@ -80,6 +80,9 @@ internal sealed class PolicyHarness : IAsyncDisposable
 
         var worker = new InProcessWorker(balanced, name, app, environment.GetValueOrDefault(HandoffProtocol.AffinityIdVariable));
         _workers.Add(worker);
+        // A real worker reports ready over its channel only after Kestrel bound, that is after it connected for handoffs;
+        // wait for the Supervisor's side of that connection too, so that "ready" means routable here as well.
+        Assert.True(await Policy.WorkerConnected(launch).WaitAsync(TimeSpan.FromSeconds(30)), $"{name} never connected for handoffs");
         if (ready)
         {
             Policy.WorkerReady(balanced);
