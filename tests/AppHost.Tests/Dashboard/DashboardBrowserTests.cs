@@ -121,9 +121,47 @@ public sealed partial class DashboardBrowserTests(ITestOutputHelper output) : IA
         await page.GotoAsync(new Uri(_appHost.DashboardAddress, $"structuredlogs?resource=api&pid={replacementPid}").ToString());
         await Assertions.Expect(page.Locator($"table[data-testid=logs] tr[data-pid='{replacementPid}']").First).ToBeVisibleAsync();
         await ScreenshotAsync(page, "06-structured-logs");
+        // Traffic on new connections, which the kernel spreads over both workers: each gets a line in requests per worker.
         await page.GotoAsync(new Uri(_appHost.DashboardAddress, "metrics/api?instrument=http.server.request.duration").ToString());
-        await Assertions.Expect(page.Locator("figure.chart").First).ToBeVisibleAsync();
+        string[] workerLabels = [$"api-0 pid={replacementPid}", $"api-1 pid={workerPids.Single(pid => pid != killedPid)}"];
+        using (var traffic = new CancellationTokenSource())
+        {
+            var load = SendTrafficAsync(_appHost.ApiAddress, traffic.Token);
+            foreach (var label in workerLabels)
+            {
+                var legend = page.Locator($"[data-testid=requests-per-worker] .legend[data-label='{label}']");
+                await Assertions.Expect(legend).ToBeVisibleAsync(new() { Timeout = 30_000 });
+                await Assertions.Expect(legend).Not.ToHaveAttributeAsync("data-latest", "0", new() { Timeout = 30_000 });
+            }
+
+            await traffic.CancelAsync();
+            output.WriteLine($"{await load} requests sent while the chart filled");
+        }
+
         await ScreenshotAsync(page, "07-metrics");
+    }
+
+    /// <summary>One request per connection (Connection: close) until cancelled, so the kernel balances every request.</summary>
+    private static async Task<int> SendTrafficAsync(Uri api, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { BaseAddress = api };
+        var sent = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/whoami");
+            request.Headers.ConnectionClose = true;
+            try
+            {
+                using var response = await http.SendAsync(request, cancellationToken);
+                sent++;
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+
+        return sent;
     }
 
     private static ILocator Nav(IPage page, string name) =>
