@@ -140,8 +140,7 @@ public static class MarkedProcesses
 
             try
             {
-                if (File.ReadAllText(Path.Combine(directory, "environ")).Split('\0').Contains(marker)
-                    && !File.ReadAllText(Path.Combine(directory, "stat")).Split(')')[^1].TrimStart().StartsWith('Z'))
+                if (File.ReadAllText(Path.Combine(directory, "environ")).Split('\0').Contains(marker) && ProcessTable.IsAlive(pid))
                 {
                     found.Add(pid);
                 }

@@ -43,7 +43,7 @@ public sealed class ResourceCommandsTests
         Assert.Equal(ResourceState.Running, redis.State);
         Assert.Equal(1, redis.Restarts);
         Assert.NotEqual(firstPid, redis.Pids.Single());
-        Assert.False(ProcessIsAlive(firstPid), "the first redis process survived its restart");
+        Assert.False(ProcessTable.IsAlive(firstPid), "the first redis process survived its restart");
         Assert.Equal(ResourceState.Running, states[0]);
         Assert.Contains(ResourceState.Stopping, states);
         Assert.Contains(ResourceState.Starting, states);
@@ -82,10 +82,6 @@ public sealed class ResourceCommandsTests
         Assert.Equal(lines[0], first);
         Assert.Empty(logs.Get("unknown"));
     }
-
-    private static bool ProcessIsAlive(int pid) =>
-        File.Exists($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat")
-        && !File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat").Split(')')[^1].TrimStart().StartsWith('Z');
 
     /// <summary>An AppHost with one embedded Redis, run inside the test process on free ports.</summary>
     private sealed class InProcessAppHost : IAsyncDisposable
