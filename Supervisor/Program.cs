@@ -3,7 +3,7 @@ using ReferenceApp.Supervisor.Hosting;
 
 // Arguments go through the Supervisor's own parser (friendly switches, unknown ones rejected), not the host's.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
-if (builder.AddSupervisorCommandLine(args) is { } exitNow)
+if ((builder.AddSupervisorCommandLine(args) ?? builder.ValidateSupervisorSettings()) is { } exitNow)
 {
     return exitNow;
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
@@ -36,16 +37,37 @@ public static class SupervisorHostingExtensions
 
         if (parsed.Errors.Count > 0)
         {
-            foreach (var error in parsed.Errors)
-            {
-                Console.Error.WriteLine($"Supervisor: {error}");
-            }
-
-            return ExitCodes.InvalidSettings;
+            return Fail(parsed.Errors);
         }
 
         builder.Configuration.AddInMemoryCollection(parsed.Settings);
         return null;
+    }
+
+    /// <summary>
+    /// Checks every setting before anything is built or started: one message per problem on stderr, and the exit code
+    /// to end with; null when the settings are valid. Unknown settings (a typo in Supervisor__Wokers) are problems too.
+    /// </summary>
+    public static int? ValidateSupervisorSettings(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var options = new SupervisorOptions();
+        try
+        {
+            builder.Configuration.GetSection(SupervisorOptions.SectionName).Bind(options, binder => binder.ErrorOnUnknownConfiguration = true);
+        }
+        catch (InvalidOperationException exception) when (exception.Message.Contains(nameof(BinderOptions.ErrorOnUnknownConfiguration), StringComparison.Ordinal))
+        {
+            var unknown = exception.Message[(exception.Message.LastIndexOf(": ", StringComparison.Ordinal) + 2)..];
+            return Fail([$"Unknown Supervisor setting(s) {unknown}: check the spelling (Supervisor__<Setting>, or the Supervisor section of appsettings.json)."]);
+        }
+        catch (InvalidOperationException exception)
+        {
+            return Fail([exception.InnerException?.InnerException is { } cause ? $"{exception.Message} {cause.Message}" : exception.Message]);
+        }
+
+        var result = new SupervisorOptionsValidator().Validate(null, options);
+        return result.Failed ? Fail(result.Failures) : null;
     }
 
     public static WebApplicationBuilder AddSupervisor(this WebApplicationBuilder builder)
@@ -58,6 +80,8 @@ public static class SupervisorHostingExtensions
             console.SingleLine = true;
             console.TimestampFormat = "HH:mm:ss.fff ";
         });
+        // One line per control request would drown the workers' own output on the Supervisor's console.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.ConfigureOpenTelemetry(SupervisorIdentity(builder.Configuration));
         builder.AddParentWatchdog();
 
@@ -65,8 +89,10 @@ public static class SupervisorHostingExtensions
             .BindConfiguration(SupervisorOptions.SectionName, binder => binder.ErrorOnUnknownConfiguration = true)
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<SupervisorOptions>, SupervisorOptionsValidator>();
-        services.AddOptions<HostOptions>().Configure<IOptions<SupervisorOptions>>((host, supervisor) =>
-            host.ShutdownTimeout = supervisor.Value.DrainTimeout + TimeSpan.FromSeconds(10));
+        // Read raw: the host needs this while it is built, before the settings are validated (PrepareSupervisorAsync).
+        var drainTimeout = TimeSpan.TryParse(builder.Configuration[$"{SupervisorOptions.SectionName}:{nameof(SupervisorOptions.DrainTimeout)}"],
+            CultureInfo.InvariantCulture, out var configured) ? configured : new SupervisorOptions().DrainTimeout;
+        services.Configure<HostOptions>(host => host.ShutdownTimeout = drainTimeout + TimeSpan.FromSeconds(10));
 
         services.TryAddTimeProvider();
         services.AddSingleton(provider =>
@@ -95,48 +121,33 @@ public static class SupervisorHostingExtensions
     }
 
     /// <summary>
-    /// Fails fast before anything starts: every invalid setting, a missing app and a taken port end the process with one
-    /// message per problem on stderr. Returns the exit code then, null when the Supervisor may run.
+    /// Prepares the public port through the balancing policy before any worker starts; a port held by another process
+    /// ends the Supervisor with a clear message. Returns the exit code then, null when the Supervisor may run.
     /// </summary>
     public static async Task<int?> PrepareSupervisorAsync(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        SupervisorOptions options;
-        try
-        {
-            options = app.Services.GetRequiredService<IOptions<SupervisorOptions>>().Value;
-        }
-        catch (OptionsValidationException exception)
-        {
-            return await FailAsync(app, exception.Failures);
-        }
-        catch (InvalidOperationException exception)
-        {
-            // The binder: a value of the wrong type, or a setting that does not exist (a typo must not be ignored).
-            return await FailAsync(app, [exception.Message]);
-        }
-
+        var options = app.Services.GetRequiredService<IOptions<SupervisorOptions>>().Value;
         try
         {
             var context = new BalancingContext(IPAddress.Parse(options.Address), options.Port, app.Services.GetRequiredService<RuntimeDirectory>().Path);
             await app.Services.GetRequiredService<IBalancingPolicy>().StartAsync(context, app.Lifetime.ApplicationStopping);
+            return null;
         }
         catch (BalancingException exception)
         {
-            return await FailAsync(app, [exception.Message]);
+            await app.DisposeAsync();
+            return Fail([exception.Message]);
         }
-
-        return null;
     }
 
-    private static async Task<int> FailAsync(WebApplication app, IEnumerable<string> problems)
+    private static int Fail(IEnumerable<string> problems)
     {
         foreach (var problem in problems)
         {
-            await Console.Error.WriteLineAsync($"Supervisor: {problem}");
+            Console.Error.WriteLine($"Supervisor: {problem}");
         }
 
-        await app.DisposeAsync();
         return ExitCodes.InvalidSettings;
     }
 

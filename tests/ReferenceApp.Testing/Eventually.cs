@@ -45,4 +45,24 @@ public static class Eventually
         ArgumentNullException.ThrowIfNull(condition);
         return TrueAsync(() => Task.FromResult(condition()), deadline, what);
     }
+
+    /// <summary>
+    /// Checks that <paramref name="condition"/> keeps holding for the whole of <paramref name="duration"/> (for "it does not
+    /// happen again" assertions); throws at the first observation where it does not.
+    /// </summary>
+    public static async Task HoldsForAsync(Func<Task<bool>> condition, TimeSpan duration, string what)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        var stopwatch = Stopwatch.StartNew();
+        do
+        {
+            if (!await condition())
+            {
+                throw new InvalidOperationException($"Expected {what} to hold for {duration.TotalSeconds:F1} s, but it stopped holding after {stopwatch.Elapsed.TotalSeconds:F1} s.");
+            }
+
+            await Task.Delay(PollInterval);
+        }
+        while (stopwatch.Elapsed < duration);
+    }
 }

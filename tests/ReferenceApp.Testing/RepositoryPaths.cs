@@ -13,10 +13,10 @@ public static class RepositoryPaths
     public const string Configuration = "Release";
 #endif
 
-    /// <summary>The built dll of a project of this solution, e.g. <c>BuiltAssembly("Api")</c>.</summary>
+    /// <summary>The built dll of a project of this solution, e.g. <c>BuiltAssembly("Api")</c> or <c>BuiltAssembly("tests/TestWorker")</c>.</summary>
     public static string BuiltAssembly(string project)
     {
-        var path = Path.Combine(Root, project, "bin", Configuration, "net10.0", project + ".dll");
+        var path = Path.Combine(Root, project, "bin", Configuration, "net10.0", Path.GetFileName(project) + ".dll");
         return File.Exists(path)
             ? path
             : throw new FileNotFoundException($"{project} is not built at {path}. Build the solution before running the tests.", path);

@@ -1,0 +1,53 @@
+using ReferenceApp.Supervisor.Workers;
+
+namespace ReferenceApp.Supervisor.Tests.Workers;
+
+public sealed class WorkerEnvironmentTests
+{
+    [Fact]
+    public void Worker_gets_the_contract_and_loses_listen_addresses_and_the_Supervisors_settings()
+    {
+        var environment = new Dictionary<string, string?>
+        {
+            ["ASPNETCORE_URLS"] = "http://+:80",
+            ["ASPNETCORE_HTTP_PORTS"] = "8080",
+            ["Supervisor__ControlToken"] = "secret",
+            ["SUPERVISOR_CHANNEL"] = "/outer/supervisor.sock",
+            ["ConnectionStrings__redis"] = "localhost:6379",
+            ["OTEL_RESOURCE_ATTRIBUTES"] = "deployment.environment=prod,service.instance.id=api-supervisor",
+        };
+
+        WorkerEnvironment.Apply(environment, new WorkerIdentityPlan(1, 4, "api", "api-1"), new WorkerChannelPlan("/run/w7.sock", "abc"), TimeSpan.FromSeconds(20));
+
+        Assert.False(environment.ContainsKey("ASPNETCORE_URLS"));
+        Assert.False(environment.ContainsKey("ASPNETCORE_HTTP_PORTS"));
+        Assert.False(environment.ContainsKey("Supervisor__ControlToken"));
+        Assert.Equal("localhost:6379", environment["ConnectionStrings__redis"]);
+        Assert.Equal("1", environment["WORKER_INDEX"]);
+        Assert.Equal("4", environment["WORKER_COUNT"]);
+        Assert.Equal("1", environment["REFERENCEAPP_STOP_ON_STDIN_EOF"]);
+        Assert.Equal("/run/w7.sock", environment["SUPERVISOR_CHANNEL"]);
+        Assert.Equal("abc", environment["SUPERVISOR_CHANNEL_SECRET"]);
+        Assert.Equal("20", environment["DOTNET_SHUTDOWNTIMEOUTSECONDS"]);
+        Assert.Equal("api", environment["OTEL_SERVICE_NAME"]);
+        Assert.Equal("deployment.environment=prod,service.instance.id=api-1", environment["OTEL_RESOURCE_ATTRIBUTES"]);
+    }
+
+    [Fact]
+    public void Dll_that_does_not_exist_and_directory_without_a_project_are_explained()
+    {
+        Assert.False(WorkerApplication.TryResolve("/nonexistent/App.dll", out _, out var missing));
+        Assert.Contains("no such file", missing, StringComparison.Ordinal);
+
+        var empty = Directory.CreateTempSubdirectory("supervisor-empty-");
+        try
+        {
+            Assert.False(WorkerApplication.TryResolve(empty.FullName, out _, out var noProject));
+            Assert.Contains("holds no .csproj", noProject, StringComparison.Ordinal);
+        }
+        finally
+        {
+            empty.Delete();
+        }
+    }
+}

@@ -1,0 +1,17 @@
+using ReferenceApp.TestWorker;
+
+// A worker that misbehaves on request, for the Supervisor's tests: crashes at start, slow requests, memory growth.
+if (Misbehaviour.ShouldCrashOnStart())
+{
+    Console.Error.WriteLine("TestWorker: crashing on start as asked");
+    return Misbehaviour.CrashExitCode;
+}
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+
+var app = builder.Build();
+app.MapDefaultEndpoints();
+app.MapMisbehaviourApi();
+app.Run();
+return 0;
