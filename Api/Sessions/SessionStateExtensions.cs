@@ -31,7 +31,8 @@ public static class SessionStateExtensions
             {
                 cache.InstanceName = RedisKeyPrefix;
                 // The process's one multiplexer (ServiceDefaults): one connection per worker, with its fail-fast settings.
-                // Resolved on first use, not here, because resolving it connects.
+                // Resolved on first use, not here, because resolving it connects. RedisCache closes it when the container
+                // disposes the cache, which happens only at shutdown, after Kestrel has drained the requests.
                 cache.ConnectionMultiplexerFactory = () => Task.FromResult(services.GetRequiredService<IConnectionMultiplexer>());
             });
         }

@@ -36,16 +36,21 @@ internal sealed partial class BroadcastRelay(
         // stands. From then on StackExchange.Redis re-subscribes by itself after every reconnect.
         var subscriber = redis.GetSubscriber();
         ChannelMessageQueue? queue = null;
-        while (queue is null && !stoppingToken.IsCancellationRequested)
+        for (var attempt = 1; queue is null && !stoppingToken.IsCancellationRequested; attempt++)
         {
             try
             {
                 queue = await subscriber.SubscribeAsync(Channel).WaitAsync(stoppingToken);
-                Log.Subscribed(logger, RealtimeChannels.Broadcast);
+                Log.Subscribed(logger, RealtimeChannels.Broadcast, attempt);
             }
             catch (Exception exception) when (exception is RedisException or TimeoutException)
             {
-                Log.SubscribeFailed(logger, RealtimeChannels.Broadcast, exception.Message);
+                // Once, not every second: the Redis health check and the connection's own events tell the rest.
+                if (attempt == 1)
+                {
+                    Log.SubscribeFailed(logger, RealtimeChannels.Broadcast, exception.Message);
+                }
+
                 await Task.Delay(RetryDelay, time, stoppingToken);
             }
         }
@@ -126,11 +131,11 @@ internal sealed partial class BroadcastRelay(
     private static partial class Log
     {
         [LoggerMessage(EventId = 1, EventName = "BroadcastSubscribed", Level = LogLevel.Information,
-            Message = "Subscribed to {Channel}: broadcasts published there reach this worker's clients")]
-        public static partial void Subscribed(ILogger logger, string channel);
+            Message = "Subscribed to {Channel} (attempt {Attempt}): broadcasts published there reach this worker's clients")]
+        public static partial void Subscribed(ILogger logger, string channel, int attempt);
 
         [LoggerMessage(EventId = 2, EventName = "BroadcastSubscribeFailed", Level = LogLevel.Warning,
-            Message = "Cannot subscribe to {Channel} yet ({Reason}); retrying")]
+            Message = "Cannot subscribe to {Channel} yet ({Reason}); retrying every second until Redis answers")]
         public static partial void SubscribeFailed(ILogger logger, string channel, string reason);
 
         [LoggerMessage(EventId = 3, EventName = "BroadcastMalformed", Level = LogLevel.Warning,

@@ -52,6 +52,12 @@ public static class RealtimeHubExtensions
                 redis.Configuration = RedisExtensions.CreateOptions(connectionString);
                 redis.Configuration.ChannelPrefix = RedisChannel.Literal(RealtimeChannels.BackplanePrefix);
                 redis.Configuration.ClientName += "-backplane";
+                // Unlike the shared multiplexer, fail the first connect when Redis is down. The backplane sets itself up
+                // once (connect, then subscribe to its channels); handed a multiplexer that is not connected yet, its first
+                // subscription throws and it stays half set up (no group-management or ack channel) for the life of the
+                // process. A failed connect instead leaves it unset, and the next hub connection retries it. After the
+                // first connect, StackExchange.Redis reconnects and re-subscribes by itself whatever this flag says.
+                redis.Configuration.AbortOnConnectFail = true;
             });
             builder.Services.AddHostedService<BroadcastRelay>();
         }

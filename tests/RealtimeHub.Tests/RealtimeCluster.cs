@@ -9,6 +9,9 @@ namespace ReferenceApp.RealtimeHub.Tests;
 /// </summary>
 public sealed class RealtimeCluster : IAsyncLifetime
 {
+    /// <summary>The Web front end's origin, as service discovery gives it to every service of the cluster.</summary>
+    public const string WebOrigin = "http://localhost:5123";
+
     public RedisServer Redis { get; private set; } = null!;
 
     public IReadOnlyList<ServiceProcess> Hubs { get; private set; } = [];
@@ -35,7 +38,11 @@ public sealed class RealtimeCluster : IAsyncLifetime
 
     public static Task<ServiceProcess> StartAsync(string project, RedisServer redis, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var environment = new Dictionary<string, string?> { ["ConnectionStrings__redis"] = redis.ConnectionString };
+        var environment = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings__redis"] = redis.ConnectionString,
+            ["services__web__http__0"] = WebOrigin,
+        };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             environment[key] = value;

@@ -1,0 +1,44 @@
+using ReferenceApp.RealtimeHub.Contracts;
+using ReferenceApp.Testing;
+using StackExchange.Redis;
+
+namespace ReferenceApp.RealtimeHub.Tests.Resilience;
+
+/// <summary>Hub workers that start while Redis is down serve at once, and join the backplane fully once Redis comes up.</summary>
+public sealed class RedisDownAtStartTests
+{
+    [Fact]
+    public async Task Hub_workers_started_while_redis_is_down_join_the_backplane_fully_when_it_comes_up()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await redis.StopAsync();
+        var hubs = await Task.WhenAll(RealtimeCluster.StartAsync("RealtimeHub", redis), RealtimeCluster.StartAsync("RealtimeHub", redis));
+        try
+        {
+            // A client arriving while Redis is down is turned away after the handshake (the backplane cannot register
+            // it) rather than left half-connected; that first attempt is also what used to leave a backplane half set up.
+            await using (var early = await HubClient.ConnectAsync(hubs[0].BaseAddress))
+            {
+                await Eventually.TrueAsync(() => early.ClosedWith is not null, TimeSpan.FromSeconds(15), "the hub to close a connection it cannot register");
+            }
+
+            await redis.RestartAsync();
+
+            await using var first = await Eventually.ReturnsAsync<HubClient>(async () => await HubClient.ConnectAsync(hubs[0].BaseAddress), TimeSpan.FromSeconds(30), "a client to connect to the first hub worker");
+            await using var second = await Eventually.ReturnsAsync<HubClient>(async () => await HubClient.ConnectAsync(hubs[1].BaseAddress), TimeSpan.FromSeconds(30), "a client to connect to the second hub worker");
+            await first.SendMessageAsync("hello after a cold start");
+            await HubClient.WaitForAsync(second.Messages, m => m.Text == "hello after a cold start", "a message across workers");
+
+            // Each worker's backplane listens on its group-management channel too, which it needs to add another
+            // worker's connection to a group; a half set-up backplane misses it.
+            await using var probe = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
+            var channel = $"{RealtimeChannels.BackplanePrefix}ReferenceApp.RealtimeHub.Hubs.ChatHub:internal:groups";
+            var subscribers = await probe.GetServers()[0].ExecuteAsync("PUBSUB", "NUMSUB", channel);
+            Assert.Equal(2, (long)((RedisResult[])subscribers!)[1]);
+        }
+        finally
+        {
+            await Task.WhenAll(hubs.Select(hub => hub.DisposeAsync().AsTask()));
+        }
+    }
+}
