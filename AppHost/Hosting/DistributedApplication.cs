@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-using ReferenceApp.AppHost.Dashboard;
 using ReferenceApp.AppHost.Hosting.Orchestration;
 
 namespace ReferenceApp.AppHost.Hosting;
@@ -10,18 +8,21 @@ public sealed class DistributedApplication : IAsyncDisposable
     /// <summary>Exit code for settings or an environment the AppHost cannot start with (taken port, unbuilt project, bad option).</summary>
     public const int InvalidSetupExitCode = 2;
 
-    private readonly WebApplication _app;
+    private readonly WebApplication? _app;
     private readonly string? _help;
     private readonly IReadOnlyList<string> _problems;
 
-    internal DistributedApplication(WebApplication app, string? help, IReadOnlyList<string> problems)
+    internal DistributedApplication(WebApplication? app, string? help, IReadOnlyList<string> problems)
     {
         _app = app;
         _help = help;
         _problems = problems;
     }
 
-    public IServiceProvider Services => _app.Services;
+    /// <summary>The AppHost's services; throws when the setup was invalid (see <see cref="RunAsync"/>).</summary>
+    public IServiceProvider Services => Host.Services;
+
+    private WebApplication Host => _app ?? throw new InvalidOperationException($"The AppHost cannot start: {string.Join(" ", _problems)}");
 
     public static DistributedApplicationBuilder CreateBuilder(string[] args)
     {
@@ -41,7 +42,7 @@ public sealed class DistributedApplication : IAsyncDisposable
             return;
         }
 
-        var problems = _problems.Count > 0 ? _problems : Preflight();
+        var problems = _problems.Count > 0 ? _problems : Services.GetRequiredService<LaunchPlanner>().Plan();
         if (problems.Count > 0)
         {
             await Console.Error.WriteLineAsync("AppHost cannot start:");
@@ -54,30 +55,14 @@ public sealed class DistributedApplication : IAsyncDisposable
             return;
         }
 
-        await _app.RunAsync(cancellationToken);
+        await Host.RunAsync(cancellationToken);
     }
 
-    public void Run() => RunAsync().GetAwaiter().GetResult();
-
-    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
-
-    private IReadOnlyList<string> Preflight()
+    public async ValueTask DisposeAsync()
     {
-        try
+        if (_app is not null)
         {
-            _ = Services.GetRequiredService<IOptions<AppHostOptions>>().Value;
-            _ = Services.GetRequiredService<IOptions<DashboardOptions>>().Value;
+            await _app.DisposeAsync();
         }
-        catch (OptionsValidationException exception)
-        {
-            return exception.Failures.ToArray();
-        }
-        catch (InvalidOperationException exception)
-        {
-            // The configuration binder's message names the key and the value it could not convert.
-            return [exception.Message];
-        }
-
-        return Services.GetRequiredService<LaunchPlanner>().Plan();
     }
 }

@@ -67,12 +67,38 @@ public sealed class DistributedApplicationBuilder
         Configuration.AddCommandLine(_arguments, AppHostCommandLine.SwitchMappings(switches));
         GenerateMissingSecrets();
         problems.AddRange(ModelConfiguration.Apply(Configuration, _resources));
+        problems.AddRange(OptionProblems<AppHostOptions>(AppHostOptions.SectionName));
+        problems.AddRange(OptionProblems<DashboardOptions>(DashboardOptions.SectionName));
+        var help = _showHelp ? AppHostCommandLine.Help(_resources, switches) : null;
+        if (help is not null || problems.Count > 0)
+        {
+            // No host: building it would already read the invalid settings (Kestrel's endpoints, for one).
+            return new DistributedApplication(null, help, problems);
+        }
 
         AddHostingServices(model);
         _host.AddDashboard();
         var app = _host.Build();
         app.MapDashboard();
-        return new DistributedApplication(app, _showHelp ? AppHostCommandLine.Help(_resources, switches) : null, problems);
+        return new DistributedApplication(app, null, []);
+    }
+
+    /// <summary>Binds and validates one options section as the host will, so a bad value is a message, not a crash.</summary>
+    private IEnumerable<string> OptionProblems<TOptions>(string section) where TOptions : class, new()
+    {
+        TOptions options;
+        try
+        {
+            options = Configuration.GetSection(section).Get<TOptions>() ?? new TOptions();
+        }
+        catch (InvalidOperationException exception)
+        {
+            // The binder's message names the key and the value it could not convert.
+            return [$"{exception.Message} See --help for the accepted values."];
+        }
+
+        var result = new DataAnnotationsValidation<TOptions>().Validate(null, options);
+        return result.Failed ? result.Failures : [];
     }
 
     /// <summary>Tokens not given in configuration are generated for this run, once, so every reader sees the same value.</summary>
@@ -93,10 +119,15 @@ public sealed class DistributedApplicationBuilder
 
     private void AddHostingServices(DistributedApplicationModel model)
     {
-        Services.AddOptions<AppHostOptions>().BindConfiguration(AppHostOptions.SectionName).ValidateDataAnnotations();
-        Services.AddOptions<DashboardOptions>().BindConfiguration(DashboardOptions.SectionName).ValidateDataAnnotations();
-        Services.AddOptions<HostOptions>().Configure<IOptions<AppHostOptions>>((host, appHost) =>
-            host.ShutdownTimeout = appHost.Value.StopTimeout + TimeSpan.FromSeconds(10));
+        Services.AddOptions<AppHostOptions>().BindConfiguration(AppHostOptions.SectionName);
+        Services.AddSingleton<IValidateOptions<AppHostOptions>, DataAnnotationsValidation<AppHostOptions>>();
+        Services.AddOptions<DashboardOptions>().BindConfiguration(DashboardOptions.SectionName);
+        Services.AddSingleton<IValidateOptions<DashboardOptions>, DataAnnotationsValidation<DashboardOptions>>();
+        // The host must outlast the AppHost's own stop deadline. Read leniently: the host is built before the AppHost's
+        // options are validated, and an invalid value is reported by that validation, not by a crash here.
+        var stopSeconds = int.TryParse(Configuration[$"{AppHostOptions.SectionName}:{nameof(AppHostOptions.StopTimeoutSeconds)}"],
+            System.Globalization.CultureInfo.InvariantCulture, out var seconds) ? Math.Clamp(seconds, 1, 600) : new AppHostOptions().StopTimeoutSeconds;
+        Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(stopSeconds + 10));
 
         Services.AddSingleton(model);
         Services.AddSingleton(TimeProvider.System);

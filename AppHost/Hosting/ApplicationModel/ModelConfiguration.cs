@@ -75,6 +75,10 @@ public static class ModelConfiguration
         {
             var connectionString = configuration.GetConnectionString(redis.Name);
             redis.ExternalConnectionString = string.IsNullOrWhiteSpace(connectionString) ? null : connectionString.Trim();
+            if (redis.ExternalConnectionString is { } external && InvalidRedisConnectionString(external) is { } reason)
+            {
+                problems.Add($"ConnectionStrings:{redis.Name} is not a Redis connection string ({reason}); e.g. \"myhost:6379,password=...\".");
+            }
         }
 
         problems.AddRange(FixedPortClashes(resources));
@@ -88,6 +92,18 @@ public static class ModelConfiguration
             .GroupBy(entry => entry.Port)
             .Where(group => group.Count() > 1)
             .Select(group => $"Port {group.Key} is given to more than one resource ({Names(group.Select(e => e.Resource))}); give each its own, e.g. AppHost__Ports__{group.Last().Resource.Name}=0 for a free one.");
+
+    private static string? InvalidRedisConnectionString(string connectionString)
+    {
+        try
+        {
+            return StackExchange.Redis.ConfigurationOptions.Parse(connectionString).EndPoints.Count == 0 ? "no host:port in it" : null;
+        }
+        catch (ArgumentException exception)
+        {
+            return exception.Message;
+        }
+    }
 
     private static Resource? Find(IReadOnlyList<Resource> resources, string name) =>
         resources.FirstOrDefault(r => r.Name.Equals(name, StringComparison.OrdinalIgnoreCase));

@@ -13,6 +13,9 @@ internal static class AppHostCommandLine
 {
     private static readonly string[] HelpFlags = ["-h", "--help", "-?", "/?", "/h"];
 
+    // Options the ASP.NET Core host itself understands.
+    private static readonly string[] HostSwitches = ["--environment", "--contentRoot", "--applicationName"];
+
     public static bool IsHelp(string argument) => HelpFlags.Contains(argument, StringComparer.OrdinalIgnoreCase);
 
     public static IReadOnlyList<CommandLineSwitch> Switches(IReadOnlyList<Resource> resources)
@@ -118,9 +121,6 @@ internal static class AppHostCommandLine
             .AppendLine("Stop with Ctrl+C or SIGTERM: resources stop in reverse dependency order within --stop-timeout.");
         return help.ToString();
     }
-
-    // Options the ASP.NET Core host itself understands.
-    private static readonly string[] HostSwitches = ["--environment", "--contentRoot", "--applicationName"];
 
     private static string PortText(int port) => port == 0 ? "free" : port.ToString(CultureInfo.InvariantCulture);
 }

@@ -105,7 +105,11 @@ internal sealed partial class Orchestrator : IHostedLifecycleService, IResourceC
         await entry.Gate.WaitAsync(cancellationToken);
         try
         {
-            ObjectDisposedException.ThrowIf(_stopping.IsCancellationRequested, this);
+            if (_stopping.IsCancellationRequested)
+            {
+                throw new InvalidOperationException($"The AppHost is stopping: {resource} is not restarted.");
+            }
+
             Log.Restarting(_logger, resource);
             await StopEntryAsync(entry, _time.GetUtcNow() + _options.StopTimeout);
             entry.Restarts++;
@@ -165,6 +169,12 @@ internal sealed partial class Orchestrator : IHostedLifecycleService, IResourceC
         {
             // Stopping or restarting: whoever cancelled sets the state.
         }
+#pragma warning disable CA1031 // whatever went wrong, the resource must show it rather than stay "Starting" for ever
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            Fail(entry, null, exception.Message);
+        }
         finally
         {
             entry.Run = null;
@@ -199,7 +209,7 @@ internal sealed partial class Orchestrator : IHostedLifecycleService, IResourceC
         var wasRunning = false;
         while (!cancellationToken.IsCancellationRequested && !exited.IsCompleted)
         {
-            var healthy = await runner.ProbeAsync(wasRunning, cancellationToken);
+            var healthy = await ProbeAsync(runner, wasRunning, cancellationToken);
             if (exited.IsCompleted || cancellationToken.IsCancellationRequested)
             {
                 break;
@@ -235,6 +245,20 @@ internal sealed partial class Orchestrator : IHostedLifecycleService, IResourceC
             {
                 Fail(entry, exitCode, $"exited with code {exitCode} before it was healthy; see its console output above");
             }
+        }
+    }
+
+    /// <summary>A probe that throws counts as unhealthy: a health check must not end the watch.</summary>
+    private async Task<bool> ProbeAsync(ResourceRunner runner, bool wasRunning, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await runner.ProbeAsync(wasRunning, cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            Log.ProbeFailed(_logger, runner.Resource.Name, exception.Message);
+            return false;
         }
     }
 
@@ -354,6 +378,9 @@ internal sealed partial class Orchestrator : IHostedLifecycleService, IResourceC
 
         [LoggerMessage(EventId = 9, EventName = "Stopped", Level = LogLevel.Information, Message = "Every resource stopped")]
         public static partial void Stopped(ILogger logger);
+
+        [LoggerMessage(EventId = 11, EventName = "ProbeFailed", Level = LogLevel.Warning, Message = "Health probe of {Resource} failed: {Reason}")]
+        public static partial void ProbeFailed(ILogger logger, string resource, string reason);
 
         [LoggerMessage(EventId = 10, EventName = "Restarting", Level = LogLevel.Information, Message = "Restarting {Resource}")]
         public static partial void Restarting(ILogger logger, string resource);

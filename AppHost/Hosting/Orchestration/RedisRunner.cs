@@ -10,6 +10,13 @@ namespace ReferenceApp.AppHost.Hosting.Orchestration;
 internal sealed class RedisRunner(RedisResource redis, RedisServerKind kind, RedisServerLauncher launcher, ProcessOutput output, TimeProvider time)
     : ResourceRunner(redis)
 {
+    private readonly Lazy<string> _description = new(() => kind switch
+    {
+        RedisServerKind.External => "external (ConnectionStrings)",
+        RedisServerKind.Garnet => $"Garnet {launcher.GarnetVersion()}",
+        _ => "redis-server",
+    });
+
     private RedisProbe? _probe;
     private RedisLaunch? _launch;
 
@@ -19,12 +26,7 @@ internal sealed class RedisRunner(RedisResource redis, RedisServerKind kind, Red
         ? ConfigurationOptions.Parse(redis.ExternalConnectionString!).EndPoints.Select(e => $"tcp://{Format(e)}").ToArray()
         : [$"tcp://127.0.0.1:{redis.Port.Allocated.ToString(CultureInfo.InvariantCulture)}"];
 
-    public override string? Description => Kind switch
-    {
-        RedisServerKind.External => "external (ConnectionStrings)",
-        RedisServerKind.Garnet => $"Garnet {launcher.GarnetVersion()}",
-        _ => "redis-server",
-    };
+    public override string? Description => _description.Value;
 
     public override async Task<bool> ProbeAsync(bool wasRunning, CancellationToken cancellationToken)
     {
