@@ -70,12 +70,12 @@ public static class DashboardAuthentication
         {
             if (string.IsNullOrEmpty(t))
             {
-                return TokenPage(StatusCodes.Status401Unauthorized, null);
+                return TokenPage(null, returnUrl);
             }
 
             if (!TokenMatches(t, options.Value.BrowserToken))
             {
-                return TokenPage(StatusCodes.Status401Unauthorized, "That token is not this run's dashboard token.");
+                return TokenPage("That token is not this run's dashboard token.", returnUrl);
             }
 
             var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, "dashboard-user")], BrowserScheme);
@@ -96,9 +96,10 @@ public static class DashboardAuthentication
         && !request.Path.StartsWithSegments("/_blazor")
         && request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase);
 
-    private static IResult TokenPage(int statusCode, string? problem)
+    private static IResult TokenPage(string? problem, string? returnUrl)
     {
         var error = problem is null ? string.Empty : $"<p class=\"error\">{WebUtility.HtmlEncode(problem)}</p>";
+        var back = IsLocal(returnUrl) ? $"<input type=\"hidden\" name=\"returnUrl\" value=\"{WebUtility.HtmlEncode(returnUrl)}\" />" : string.Empty;
         var html = $$"""
             <!DOCTYPE html>
             <html lang="en">
@@ -125,12 +126,13 @@ public static class DashboardAuthentication
                 <form method="get" action="{{LoginPath}}">
                   <label for="t">Or paste the token:</label>
                   <input id="t" name="{{TokenQueryParameter}}" autocomplete="off" autofocus />
+                  {{back}}
                   <button type="submit">Log in</button>
                 </form>
               </main>
             </body>
             </html>
             """;
-        return Results.Content(html, "text/html; charset=utf-8", Encoding.UTF8, statusCode);
+        return Results.Content(html, "text/html; charset=utf-8", Encoding.UTF8, StatusCodes.Status401Unauthorized);
     }
 }

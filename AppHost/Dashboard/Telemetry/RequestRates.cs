@@ -19,8 +19,25 @@ public static class RequestRates
     public static IReadOnlyList<RateLine> PerProcess(InstrumentDetail instrument)
     {
         ArgumentNullException.ThrowIfNull(instrument);
+        return Lines(instrument, instrument.Series);
+    }
+
+    /// <summary>
+    /// As <see cref="PerProcess"/>, for a Supervisor's workers only (the processes with a <c>worker.index</c>): the
+    /// Supervisor exports under its service's name too, and its control API's requests are not the service's traffic.
+    /// A service without workers keeps all its processes.
+    /// </summary>
+    public static IReadOnlyList<RateLine> PerWorker(InstrumentDetail instrument)
+    {
+        ArgumentNullException.ThrowIfNull(instrument);
+        var workers = instrument.Series.Where(series => series.Source.WorkerIndex is not null).ToArray();
+        return Lines(instrument, workers.Length > 0 ? workers : instrument.Series);
+    }
+
+    private static RateLine[] Lines(InstrumentDetail instrument, IEnumerable<MetricSeriesView> selected)
+    {
         var cumulative = instrument.Summary.IsCumulative;
-        return instrument.Series
+        return selected
             .GroupBy(series => (series.Source.InstanceId, series.Source.Pid))
             .Select(process =>
             {

@@ -10,49 +10,30 @@ namespace ReferenceApp.AppHost.Tests.Dashboard;
 
 /// <summary>
 /// The dashboard of the real AppHost, in Chromium, doing what a developer does with it. Screenshots of every step are
-/// saved under the test output's TestResults/screenshots for a person to look at.
+/// saved under the test output's TestResults/screenshots for a person to look at. The tests share one AppHost and act on
+/// different resources (api; realtime and web), so their order does not matter.
 /// </summary>
-public sealed partial class DashboardBrowserTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed partial class DashboardBrowserTests(DashboardBrowserFixture fixture, ITestOutputHelper output) : IClassFixture<DashboardBrowserFixture>
 {
-    private static readonly string[] ChromiumArguments =
-        ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
-
     private static readonly string Screenshots = Path.Combine(AppContext.BaseDirectory, "TestResults", "screenshots");
 
-    private RunningAppHost _appHost = null!;
-    private IPlaywright _playwright = null!;
-    private IBrowser _browser = null!;
-
-    public async Task InitializeAsync()
-    {
-        Directory.CreateDirectory(Screenshots);
-        var started = Stopwatch.StartNew();
-        _appHost = await RunningAppHost.StartAsync();
-        output.WriteLine($"AppHost running after {started.Elapsed.TotalSeconds:F1} s");
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ChromiumArguments });
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _browser.DisposeAsync();
-        _playwright.Dispose();
-        await _appHost.DisposeAsync();
-    }
+    private RunningAppHost Host => fixture.AppHost;
 
     [Fact]
     public async Task Developer_logs_in_sees_worker_pids_finds_the_pid_that_served_a_call_and_replaces_a_killed_worker()
     {
-        var page = await _browser.NewPageAsync(new() { ViewportSize = new() { Width = 1440, Height = 900 } });
+        output.WriteLine($"AppHost running after {fixture.StartupTime.TotalSeconds:F1} s");
+        await using var context = await fixture.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1440, Height = 900 } });
+        var page = await context.NewPageAsync();
         page.SetDefaultTimeout(30_000);
 
         // Without the token there is no dashboard, only the page that asks for it.
-        var refused = await page.GotoAsync(_appHost.DashboardAddress.ToString());
+        var refused = await page.GotoAsync(Host.DashboardAddress.ToString());
         Assert.Equal((int)HttpStatusCode.Unauthorized, refused!.Status);
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Token required" })).ToBeVisibleAsync();
 
         // The printed link logs in and lands on the resources, with each Supervisor's workers and their PIDs.
-        await page.GotoAsync(_appHost.LoginUrl.ToString());
+        await page.GotoAsync(Host.LoginUrl.ToString());
         await Assertions.Expect(page).ToHaveURLAsync(new Regex(@"/$"));
         var apiWorkers = page.Locator("table[data-testid=workers][data-resource=api] tbody tr");
         await Assertions.Expect(apiWorkers).ToHaveCountAsync(2);
@@ -67,9 +48,12 @@ public sealed partial class DashboardBrowserTests(ITestOutputHelper output) : IA
 
         await ScreenshotAsync(page, "01-resources");
 
-        // Call the Api with a trace id of our own, so the test knows which trace is this call's.
+        // With the traces page open, call the Api with a trace id of our own (so the test knows which trace is this
+        // call's): the trace appears without a reload, and its waterfall names the PID that served the call.
+        await Nav(page, "Traces").ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Traces" })).ToBeVisibleAsync();
         var traceId = ActivityTraceId.CreateRandom().ToHexString();
-        using var http = new HttpClient { BaseAddress = _appHost.ApiAddress };
+        using var http = new HttpClient { BaseAddress = Host.ApiAddress };
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/whoami");
         request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
         using var response = await http.SendAsync(request);
@@ -79,11 +63,9 @@ public sealed partial class DashboardBrowserTests(ITestOutputHelper output) : IA
         Assert.Contains(servedByPid, workerPids);
         var answered = Stopwatch.StartNew();
 
-        // The trace appears in the list without a reload, and its waterfall names the PID that served the call.
-        await Nav(page, "Traces").ClickAsync();
         var row = page.Locator($"tr[data-trace-id='{traceId}']");
         await Assertions.Expect(row).ToBeVisibleAsync(new() { Timeout = 30_000 });
-        output.WriteLine($"Trace listed {answered.ElapsedMilliseconds} ms after the Api answered, page navigation included (exporter batch delay 1000 ms)");
+        output.WriteLine($"Trace listed live {answered.ElapsedMilliseconds} ms after the Api answered (exporter batch delay 1000 ms, page refresh at most every 250 ms)");
         await ScreenshotAsync(page, "02-traces");
         await row.ClickAsync();
         var serverSpan = page.Locator("[data-testid=span][data-service=api][data-kind=Server]");
@@ -114,15 +96,101 @@ public sealed partial class DashboardBrowserTests(ITestOutputHelper output) : IA
         await ScreenshotAsync(page, "04-worker-replaced");
 
         // The other pages, for a person to look at.
-        await page.GotoAsync(new Uri(_appHost.DashboardAddress, "console/api").ToString());
+        await page.GotoAsync(new Uri(Host.DashboardAddress, "console/api").ToString());
         await Assertions.Expect(page.Locator("[data-testid=console] .line").First).ToBeVisibleAsync();
         await ScreenshotAsync(page, "05-console-api");
-        await page.GotoAsync(new Uri(_appHost.DashboardAddress, $"structuredlogs?resource=api&pid={replacementPid}").ToString());
+        await page.GotoAsync(new Uri(Host.DashboardAddress, $"structuredlogs?resource=api&pid={replacementPid}").ToString());
         await Assertions.Expect(page.Locator($"table[data-testid=logs] tr[data-pid='{replacementPid}']").First).ToBeVisibleAsync();
         await ScreenshotAsync(page, "06-structured-logs");
-        await page.GotoAsync(new Uri(_appHost.DashboardAddress, "metrics/api?instrument=http.server.request.duration").ToString());
-        await Assertions.Expect(page.Locator("figure.chart").First).ToBeVisibleAsync();
+        // Traffic on new connections, which the kernel spreads over both workers: each gets a line in requests per worker.
+        await page.GotoAsync(new Uri(Host.DashboardAddress, "metrics/api?instrument=http.server.request.duration").ToString());
+        string[] workerLabels = [$"api-0 pid={replacementPid}", $"api-1 pid={workerPids.Single(pid => pid != killedPid)}"];
+        using (var traffic = new CancellationTokenSource())
+        {
+            var load = SendTrafficAsync(Host.ApiAddress, traffic.Token);
+            foreach (var label in workerLabels)
+            {
+                var legend = page.Locator($"[data-testid=requests-per-worker] .legend[data-label='{label}']");
+                await Assertions.Expect(legend).ToBeVisibleAsync(new() { Timeout = 30_000 });
+                await Assertions.Expect(legend).Not.ToHaveAttributeAsync("data-latest", "0", new() { Timeout = 30_000 });
+            }
+
+            await traffic.CancelAsync();
+            output.WriteLine($"{await load} requests sent while the chart filled");
+        }
+
         await ScreenshotAsync(page, "07-metrics");
+    }
+
+    [Fact]
+    public async Task Rolling_reload_scale_and_resource_restart_from_the_ui_replace_the_processes()
+    {
+        await using var context = await fixture.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1440, Height = 900 } });
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(30_000);
+        await page.GotoAsync(Host.LoginUrl.ToString());
+        var workers = page.Locator("table[data-testid=workers][data-resource=realtime] tbody tr");
+        var ready = page.Locator("table[data-testid=workers][data-resource=realtime] tbody tr[data-state=Ready]");
+        await Assertions.Expect(ready).ToHaveCountAsync(2);
+        var before = await WorkerPidsAsync(page, "realtime");
+
+        // Rolling reload: one worker at a time, each replaced by a new process.
+        var supervisor = page.Locator("tr.sub", new() { Has = page.Locator("table[data-testid=workers][data-resource=realtime]") });
+        await supervisor.Locator("[data-testid=reload]").ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=notice]")).ToContainTextAsync("Rolling reload of realtime started");
+        await Eventually.TrueAsync(
+            async () => await ready.CountAsync() == 2 && !(await WorkerPidsAsync(page, "realtime")).Intersect(before).Any(),
+            TimeSpan.FromSeconds(120),
+            "both realtime workers replaced by the rolling reload");
+        await ScreenshotAsync(page, "08-realtime-reloaded");
+
+        // Scale out to three workers, then back to two.
+        await ScaleAsync(supervisor, 3);
+        await Assertions.Expect(workers).ToHaveCountAsync(3, new() { Timeout = 90_000 });
+        await Assertions.Expect(ready).ToHaveCountAsync(3, new() { Timeout = 90_000 });
+        await ScreenshotAsync(page, "09-realtime-scaled-to-3");
+        await ScaleAsync(supervisor, 2);
+        await Assertions.Expect(workers).ToHaveCountAsync(2, new() { Timeout = 90_000 });
+
+        // Restart a whole resource: web's process is replaced and it runs again.
+        var web = page.Locator("table[data-testid=resources] > tbody > tr[data-resource=web]");
+        var webPid = (await web.Locator("[data-testid=pids]").InnerTextAsync()).Trim();
+        await web.Locator("[data-testid=restart-resource]").ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=notice]")).ToContainTextAsync("web restarted.", new() { Timeout = 120_000 });
+        await Assertions.Expect(web.Locator("[data-testid=state]")).ToHaveTextAsync("Running");
+        await Assertions.Expect(web.Locator("[data-testid=pids]")).Not.ToHaveTextAsync(webPid);
+        await Assertions.Expect(web.Locator("td.num").First).ToHaveTextAsync("1");
+        await ScreenshotAsync(page, "10-web-restarted");
+    }
+
+    private static async Task ScaleAsync(ILocator supervisor, int workers)
+    {
+        await supervisor.Locator("[data-testid=scale-input]").FillAsync(workers.ToString(CultureInfo.InvariantCulture));
+        await supervisor.Locator("[data-testid=scale-input]").PressAsync("Tab");
+        await supervisor.Locator("[data-testid=scale]").ClickAsync();
+    }
+
+    /// <summary>One request per connection (Connection: close) until cancelled, so the kernel balances every request.</summary>
+    private static async Task<int> SendTrafficAsync(Uri api, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { BaseAddress = api };
+        var sent = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/whoami");
+            request.Headers.ConnectionClose = true;
+            try
+            {
+                using var response = await http.SendAsync(request, cancellationToken);
+                sent++;
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+
+        return sent;
     }
 
     private static ILocator Nav(IPage page, string name) =>
@@ -139,6 +207,7 @@ public sealed partial class DashboardBrowserTests(ITestOutputHelper output) : IA
 
     private async Task ScreenshotAsync(IPage page, string name)
     {
+        Directory.CreateDirectory(Screenshots);
         var path = Path.Combine(Screenshots, name + ".png");
         await page.ScreenshotAsync(new() { Path = path, FullPage = true });
         output.WriteLine($"screenshot: {path}");

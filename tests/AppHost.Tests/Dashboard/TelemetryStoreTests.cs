@@ -129,6 +129,28 @@ public sealed class TelemetryStoreTests
     }
 
     [Fact]
+    public void Requests_per_worker_leave_out_the_supervisor_of_a_supervised_service_but_not_an_unsupervised_process()
+    {
+        var store = Store();
+        var supervisor = Source("api", "api-supervisor", 10);
+        var worker = new TelemetrySource("api", "api-0", 11, 0, []);
+        var web = Source("web", "web-1", 20);
+        for (var second = 0; second < 3; second++)
+        {
+            var time = T0.AddSeconds(second);
+            store.AddMetrics(supervisor, [Histogram(time, (second * 5.0, "/status"))]);
+            store.AddMetrics(worker, [Histogram(time, (second * 2.0, "/api/whoami"))]);
+            store.AddMetrics(web, [Histogram(time, (second * 1.0, "/"))]);
+        }
+
+        var api = RequestRates.PerWorker(store.GetInstrument("api", RequestRates.ServerRequestDuration)!);
+        Assert.Equal("api-0", Assert.Single(api).Source.InstanceId);
+        Assert.Equal([2.0, 2.0], api[0].Points.Select(point => point.PerSecond));
+        Assert.Equal(2, RequestRates.PerProcess(store.GetInstrument("api", RequestRates.ServerRequestDuration)!).Count);
+        Assert.Equal("web-1", Assert.Single(RequestRates.PerWorker(store.GetInstrument("web", RequestRates.ServerRequestDuration)!)).Source.InstanceId);
+    }
+
+    [Fact]
     public async Task Concurrent_exports_from_many_processes_stay_within_bounds_and_lose_nothing_that_fits()
     {
         const int processes = 16;
