@@ -39,9 +39,6 @@ public sealed class RawHttpConnection : IAsyncDisposable
         _stream = new NetworkStream(socket, ownsSocket: true);
     }
 
-    /// <summary>Requests sent on this connection so far.</summary>
-    public int RequestsSent { get; private set; }
-
     /// <summary>Whole responses read on this connection so far: more than 0 means the connection was reused.</summary>
     public int ResponsesReceived { get; private set; }
 
@@ -82,7 +79,6 @@ public sealed class RawHttpConnection : IAsyncDisposable
     {
         try
         {
-            RequestsSent++;
             await _stream.WriteAsync(bytes, cancellationToken);
         }
         catch (IOException exception)

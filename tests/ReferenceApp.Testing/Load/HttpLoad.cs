@@ -22,19 +22,6 @@ public sealed class LoadUser(int index)
     /// <summary>The user's cookies as a <c>Cookie</c> header value, or null when it has none.</summary>
     public string? CookieHeader => _cookies.Count == 0 ? null : string.Join("; ", _cookies.Select(cookie => $"{cookie.Key}={cookie.Value}"));
 
-    public IEnumerable<KeyValuePair<string, string>> Headers(params (string Name, string Value)[] extra)
-    {
-        if (CookieHeader is { } cookie)
-        {
-            yield return new("Cookie", cookie);
-        }
-
-        foreach (var (name, value) in extra)
-        {
-            yield return new(name, value);
-        }
-    }
-
     internal void Remember(RawHttpResponse response)
     {
         if (!response.Headers.TryGetValue("set-cookie", out var setCookies))

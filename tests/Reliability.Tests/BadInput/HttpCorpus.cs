@@ -106,24 +106,43 @@ internal static class CorpusRunner
     {
         var before = await supervisor.GetStatusAsync();
         var pids = before.Workers.Select(worker => worker.Pid!.Value).Append(supervisor.Pid).ToArray();
+        var (outcomes, growth) = await SendRoundsAsync(output, port, corpus, pids);
+        var after = await supervisor.GetStatusAsync();
+        using var healthy = await supervisor.GetOnNewConnectionAsync(healthPath);
+        Record(scenario, corpus, outcomes, growth, new() { ["restarts"] = after.Workers.Sum(w => w.Restarts) });
 
-        var outcomes = await CorpusRunner.SendAsync(port, corpus);
+        AssertRefusedWithBoundedGrowth(outcomes, growth);
+        Assert.True(ProcessTable.IsAlive(supervisor.Pid), "the Supervisor died");
+        Assert.Equal(before.Workers.Select(w => w.Pid), after.Workers.Select(w => w.Pid));
+        Assert.All(after.Workers, worker => Assert.Equal(0, worker.Restarts));
+        Assert.Equal(HttpStatusCode.OK, healthy.StatusCode);
+    }
+
+    /// <summary>Sends the corpus once to warm up, then the remaining rounds; returns the first round's outcomes and each process's RSS growth since.</summary>
+    public static async Task<(IReadOnlyList<BadRequestOutcome> Outcomes, IReadOnlyDictionary<int, long> Growth)> SendRoundsAsync(
+        ITestOutputHelper output, int port, IReadOnlyList<BadRequest> corpus, IReadOnlyList<int> pids)
+    {
+        var outcomes = await SendAsync(port, corpus);
         var warm = pids.ToDictionary(pid => pid, pid => ProcessTable.ResidentBytes(pid) ?? 0);
         var rounds = ReliabilityProfile.Current.CorpusRounds;
         for (var round = 1; round < rounds; round++)
         {
-            var again = await CorpusRunner.SendAsync(port, corpus);
+            var again = await SendAsync(port, corpus);
             Assert.Equal(outcomes.Select(o => o.Status), again.Select(o => o.Status));
         }
 
-        var after = await supervisor.GetStatusAsync();
         var growth = pids.ToDictionary(pid => pid, pid => (ProcessTable.ResidentBytes(pid) ?? 0) - warm[pid]);
-        using var healthy = await supervisor.GetOnNewConnectionAsync(healthPath);
-
         output.WriteLine(string.Join(Environment.NewLine, outcomes));
         output.WriteLine($"{rounds} rounds of {corpus.Count}; RSS growth after the first round: "
             + string.Join(", ", growth.Select(g => $"pid {g.Key} {g.Value / 1024.0 / 1024.0:+0.0;-0.0} MiB")));
-        ScenarioResults.Record($"bad-input-{scenario}", new Dictionary<string, object?>
+        return (outcomes, growth);
+    }
+
+    public static void Record(string scenario, IReadOnlyList<BadRequest> corpus, IReadOnlyList<BadRequestOutcome> outcomes,
+        IReadOnlyDictionary<int, long> growth, Dictionary<string, object?> extra)
+    {
+        var rounds = ReliabilityProfile.Current.CorpusRounds;
+        var measurements = new Dictionary<string, object?>
         {
             ["requests"] = corpus.Count * rounds,
             ["refused"] = outcomes.Count(o => o.IsRefused) * rounds,
@@ -131,17 +150,21 @@ internal static class CorpusRunner
             ["statuses"] = outcomes.GroupBy(o => o.Status?.ToString(CultureInfo.InvariantCulture) ?? "none").ToDictionary(g => g.Key, g => g.Count()),
             ["not4xx"] = outcomes.Where(o => !o.IsClear4xx).Select(o => o.ToString()).ToArray(),
             ["maxRssGrowthMiB"] = Math.Round(growth.Values.Max() / 1024.0 / 1024.0, 1),
-            ["restarts"] = after.Workers.Sum(w => w.Restarts),
-        });
+        };
+        foreach (var (key, value) in extra)
+        {
+            measurements[key] = value;
+        }
 
-        Assert.All(outcomes, outcome => Assert.True(outcome.IsRefused, $"expected a 4xx for '{outcome}'"));
-        Assert.True(ProcessTable.IsAlive(supervisor.Pid), "the Supervisor died");
-        Assert.Equal(before.Workers.Select(w => w.Pid), after.Workers.Select(w => w.Pid));
-        Assert.All(after.Workers, worker => Assert.Equal(0, worker.Restarts));
-        Assert.Equal(HttpStatusCode.OK, healthy.StatusCode);
-        Assert.All(growth, g => Assert.True(g.Value < MaxGrowthBytes, $"pid {g.Key} grew {g.Value / 1024 / 1024} MiB over {rounds - 1} rounds"));
+        ScenarioResults.Record($"bad-input-{scenario}", measurements);
     }
 
+    public static void AssertRefusedWithBoundedGrowth(IReadOnlyList<BadRequestOutcome> outcomes, IReadOnlyDictionary<int, long> growth)
+    {
+        Assert.All(outcomes, outcome => Assert.True(outcome.IsRefused, $"expected a 4xx for '{outcome}'"));
+        Assert.All(growth, g => Assert.True(g.Value < MaxGrowthBytes,
+            $"pid {g.Key} grew {g.Value / 1024 / 1024} MiB over {ReliabilityProfile.Current.CorpusRounds - 1} rounds"));
+    }
 
     public static async Task<IReadOnlyList<BadRequestOutcome>> SendAsync(int port, IEnumerable<BadRequest> corpus, CancellationToken cancellationToken = default)
     {
