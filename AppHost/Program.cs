@@ -10,7 +10,7 @@ var redis = builder.AddRedis("redis");
 var api = builder.AddSupervisedProject("api", "Api")
     .WithHttpEndpoint(port: 5080)
     .WithWorkers(WorkerCount.PerCore)
-    .WithBalancing(BalancingMode.ReusePort)
+    .WithBalancing(BalancingMode.RoundRobin) // The Supervisor accepts and hands each connection over: even spread, lossless reloads.
     .WithReference(redis)
     .WaitFor(redis)
     .WithHttpHealthCheck("/health");

@@ -4,12 +4,14 @@ using System.Net;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Instrumentation.AspNetCore;
 using ReferenceApp.ServiceDefaults.Hosting;
 using ReferenceApp.ServiceDefaults.Telemetry;
 using ReferenceApp.Supervisor.Balancing;
@@ -70,6 +72,9 @@ public static class SupervisorHostingExtensions
         return result.Failed ? Fail(result.Failures) : null;
     }
 
+    private static bool IsStatusPoll(HttpRequest request) =>
+        HttpMethods.IsGet(request.Method) && request.Path.StartsWithSegments("/status", StringComparison.OrdinalIgnoreCase);
+
     public static WebApplicationBuilder AddSupervisor(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -83,6 +88,12 @@ public static class SupervisorHostingExtensions
         // One line per control request would drown the workers' own output on the Supervisor's console.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.ConfigureOpenTelemetry(SupervisorIdentity(builder.Configuration));
+        // The AppHost and the dashboard poll GET /status every second: tracing it would bury every real trace.
+        services.Configure<AspNetCoreTraceInstrumentationOptions>(tracing =>
+        {
+            var inner = tracing.Filter;
+            tracing.Filter = context => !IsStatusPoll(context.Request) && (inner?.Invoke(context) ?? true);
+        });
         builder.AddParentWatchdog();
 
         services.AddOptions<SupervisorOptions>()

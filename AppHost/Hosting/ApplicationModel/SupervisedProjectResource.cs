@@ -13,7 +13,7 @@ public sealed class SupervisedProjectResource(string name, string projectName) :
 
     public WorkerCount Workers { get; internal set; } = WorkerCount.PerCore;
 
-    public BalancingMode Balancing { get; internal set; } = BalancingMode.ReusePort;
+    public BalancingMode Balancing { get; internal set; } = BalancingMode.RoundRobin;
 
     /// <summary>The loopback port of the Supervisor's control API, always a free one.</summary>
     public EndpointPort ControlPort { get; } = new();

@@ -24,17 +24,23 @@ public sealed class RedisDownAtStartTests
 
             await redis.RestartAsync();
 
+            // Pub/sub is not durable: a message published before the other worker has re-subscribed is lost by design.
+            // So first wait until both workers' backplanes listen again, on the broadcast channel and on the
+            // group-management channel (which a half set-up backplane misses), then prove a message crosses workers.
+            await using var probe = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
+            var hubChannel = $"{RealtimeChannels.BackplanePrefix}ReferenceApp.RealtimeHub.Hubs.ChatHub";
+            foreach (var channel in new[] { hubChannel + ":all", hubChannel + ":internal:groups" })
+            {
+                await Eventually.TrueAsync(
+                    async () => (long)((RedisResult[])(await probe.GetServers()[0].ExecuteAsync("PUBSUB", "NUMSUB", channel))!)[1] == 2,
+                    TimeSpan.FromSeconds(30),
+                    $"both hub workers to subscribe to {channel} after Redis returned");
+            }
+
             await using var first = await Eventually.ReturnsAsync<HubClient>(async () => await HubClient.ConnectAsync(hubs[0].BaseAddress), TimeSpan.FromSeconds(30), "a client to connect to the first hub worker");
             await using var second = await Eventually.ReturnsAsync<HubClient>(async () => await HubClient.ConnectAsync(hubs[1].BaseAddress), TimeSpan.FromSeconds(30), "a client to connect to the second hub worker");
             await first.SendMessageAsync("hello after a cold start");
             await HubClient.WaitForAsync(second.Messages, m => m.Text == "hello after a cold start", "a message across workers");
-
-            // Each worker's backplane listens on its group-management channel too, which it needs to add another
-            // worker's connection to a group; a half set-up backplane misses it.
-            await using var probe = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
-            var channel = $"{RealtimeChannels.BackplanePrefix}ReferenceApp.RealtimeHub.Hubs.ChatHub:internal:groups";
-            var subscribers = await probe.GetServers()[0].ExecuteAsync("PUBSUB", "NUMSUB", channel);
-            Assert.Equal(2, (long)((RedisResult[])subscribers!)[1]);
         }
         finally
         {
