@@ -184,7 +184,7 @@ for policy in $POLICIES; do
   SUP_PID=$!
   PIDS+=("$SUP_PID")
   deadline=$((SECONDS + 120))
-  until grep -q "Supervisor ready:" "$OUT/$policy.log"; do
+  until grep -qs "Supervisor ready:" "$OUT/$policy.log"; do
     kill -0 "$SUP_PID" 2>/dev/null || die "Supervisor exited: $(tail -20 "$OUT/$policy.log")"
     [ $SECONDS -lt $deadline ] || die "Supervisor not ready: $(tail -20 "$OUT/$policy.log")"
     sleep 0.2

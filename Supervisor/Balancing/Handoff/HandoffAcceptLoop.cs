@@ -79,56 +79,72 @@ internal sealed partial class HandoffAcceptLoop : IDisposable
         {
             while (!_stopping)
             {
-                var routes = _routes();
-                var now = Environment.TickCount64;
-                var accepting = routes.AnyRoutable && now >= _acceptPausedUntil;
-
-                fds.Clear();
-                fds.Add(new PollFd { Fd = (int)_wakeup.DangerousGetHandle(), Events = AcceptedSockets.PollIn });
-                fds.Add(new PollFd { Fd = accepting ? (int)_listener.SafeHandle.DangerousGetHandle() : -1, Events = AcceptedSockets.PollIn });
-                foreach (var waiting in _peeking)
+                try
                 {
-                    fds.Add(new PollFd { Fd = (int)waiting.Connection.DangerousGetHandle(), Events = AcceptedSockets.PollIn | AcceptedSockets.PollRdHup });
+                    RunOnce(fds);
                 }
-
-                AcceptedSockets.Poll(CollectionsMarshal.AsSpan(fds), TimeoutMilliseconds(now, routes));
-                if (_stopping)
-                {
-                    break;
-                }
-
-                if (fds[0].ReturnedEvents != 0)
-                {
-                    AcceptedSockets.ClearWakeup(_wakeup);
-                }
-
-                routes = _routes();
-                for (var i = 0; i < _peeking.Count; i++)
-                {
-                    if (fds[i + 2].ReturnedEvents != 0)
-                    {
-                        Inspect(_peeking[i], fds[i + 2].ReturnedEvents, routes);
-                    }
-                }
-
-                ExpireAndRetry(routes);
-                if (accepting && fds[1].ReturnedEvents != 0)
-                {
-                    AcceptPending(routes);
-                }
-
-                _peeking.RemoveAll(waiting => waiting.Done);
-            }
-        }
-#pragma warning disable CA1031 // the loop is the Supervisor's only path for connections: report, never crash the process silently
-        catch (Exception exception)
+#pragma warning disable CA1031 // the loop is the Supervisor's only path for connections: report and carry on, never die silently
+                catch (Exception exception)
 #pragma warning restore CA1031
-        {
-            Log.LoopFailed(_logger, exception);
+                {
+                    // One connection's or one worker's unexpected failure must not end the accept loop for everyone;
+                    // pausing accepts briefly keeps a persistent failure from spinning.
+                    Log.LoopIterationFailed(_logger, exception);
+                    _acceptPausedUntil = Environment.TickCount64 + 100;
+                }
+            }
         }
         finally
         {
             Drain();
+        }
+    }
+
+    private void RunOnce(List<PollFd> fds)
+    {
+        var routes = _routes();
+        var now = Environment.TickCount64;
+        var accepting = routes.AnyRoutable && now >= _acceptPausedUntil;
+
+        fds.Clear();
+        fds.Add(new PollFd { Fd = (int)_wakeup.DangerousGetHandle(), Events = AcceptedSockets.PollIn });
+        fds.Add(new PollFd { Fd = accepting ? (int)_listener.SafeHandle.DangerousGetHandle() : -1, Events = AcceptedSockets.PollIn });
+        foreach (var waiting in _peeking)
+        {
+            fds.Add(new PollFd { Fd = (int)waiting.Connection.DangerousGetHandle(), Events = AcceptedSockets.PollIn | AcceptedSockets.PollRdHup });
+        }
+
+        AcceptedSockets.Poll(CollectionsMarshal.AsSpan(fds), TimeoutMilliseconds(now, routes));
+        if (_stopping)
+        {
+            return;
+        }
+
+        if (fds[0].ReturnedEvents != 0)
+        {
+            AcceptedSockets.ClearWakeup(_wakeup);
+        }
+
+        routes = _routes();
+        try
+        {
+            for (var i = 0; i < _peeking.Count; i++)
+            {
+                if (fds[i + 2].ReturnedEvents != 0)
+                {
+                    Inspect(_peeking[i], fds[i + 2].ReturnedEvents, routes);
+                }
+            }
+
+            ExpireAndRetry(routes);
+            if (accepting && fds[1].ReturnedEvents != 0)
+            {
+                AcceptPending(routes);
+            }
+        }
+        finally
+        {
+            _peeking.RemoveAll(waiting => waiting.Done);
         }
     }
 
@@ -477,9 +493,9 @@ internal sealed partial class HandoffAcceptLoop : IDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1, EventName = "HandoffLoopFailed", Level = LogLevel.Critical,
-            Message = "The connection accept loop failed; no new connections will be accepted")]
-        public static partial void LoopFailed(ILogger logger, Exception exception);
+        [LoggerMessage(EventId = 1, EventName = "HandoffLoopIterationFailed", Level = LogLevel.Error,
+            Message = "The connection accept loop hit an unexpected error; it carries on after a short pause")]
+        public static partial void LoopIterationFailed(ILogger logger, Exception exception);
 
         [LoggerMessage(EventId = 2, EventName = "AcceptFailed", Level = LogLevel.Warning,
             Message = "Accepting a connection failed ({Error}); pausing accepts briefly")]
