@@ -56,7 +56,7 @@ public sealed class ClusterPageTests(ReferenceAppFixture system) : IClassFixture
         await using var cluster = await system.OpenTabAsync();
         await cluster.GotoAsync("/cluster");
         var before = new List<string>();
-        for (var index = 0; index < AppHostProcess.WorkersPerCluster; index++)
+        for (var index = 0; index < ReferenceAppFixture.WorkersPerCluster; index++)
         {
             await Expect(Worker(cluster, "realtime", index)).ToHaveAttributeAsync("data-state", "Ready");
             before.Add((await Worker(cluster, "realtime", index).GetAttributeAsync("data-pid"))!);
@@ -64,7 +64,7 @@ public sealed class ClusterPageTests(ReferenceAppFixture system) : IClassFixture
 
         await cluster.ByTestId("reload-realtime").ClickAsync();
         await Expect(cluster.ByTestId("command-result-realtime")).ToHaveAttributeAsync("data-ok", "true");
-        for (var index = 0; index < AppHostProcess.WorkersPerCluster; index++)
+        for (var index = 0; index < ReferenceAppFixture.WorkersPerCluster; index++)
         {
             var worker = Worker(cluster, "realtime", index);
             await Expect(worker).Not.ToHaveAttributeAsync("data-pid", before[index], new() { Timeout = 90_000 });
