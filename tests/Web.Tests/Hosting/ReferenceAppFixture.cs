@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using ReferenceApp.Testing;
 using ReferenceApp.Web.Tests.Browser;
@@ -5,10 +7,13 @@ using ReferenceApp.Web.Tests.Browser;
 namespace ReferenceApp.Web.Tests.Hosting;
 
 /// <summary>
-/// One whole system per test class: a Redis the test owns, the AppHost with two workers per cluster, and Chromium.
+/// One whole system per test class, as a person starts it: the real AppHost (two workers per cluster, the Api round robin,
+/// the hub sticky) with a Redis the test owns, so a test can take it down, and Chromium.
 /// </summary>
-public sealed class ReferenceAppFixture : IAsyncLifetime
+public sealed partial class ReferenceAppFixture : IAsyncLifetime
 {
+    public const int WorkersPerCluster = 2;
+
     public RedisServer Redis { get; private set; } = null!;
 
     public AppHostProcess AppHost { get; private set; } = null!;
@@ -17,14 +22,35 @@ public sealed class ReferenceAppFixture : IAsyncLifetime
 
     public IBrowser Browser => Chromium.Browser;
 
+    // The browser uses the addresses the AppHost gives the Web (localhost): the Web's origin, the one CORS allows.
+    public Uri WebUrl => Localhost(AppHost.Ports.Web);
+
+    public Uri ApiUrl => Localhost(AppHost.Ports.Api);
+
+    public Uri RealtimeUrl => Localhost(AppHost.Ports.Realtime);
+
+    public Uri DashboardUrl => Localhost(AppHost.Ports.Dashboard);
+
+    /// <summary>The dashboard's login link with its browser token, as the AppHost printed it.</summary>
+    public Uri DashboardLogin => AppHost.Process.OutputLines.Select(line => LoginLine().Match(line)).FirstOrDefault(match => match.Success) is { } match
+        ? new Uri(match.Groups["url"].Value)
+        : throw new InvalidOperationException("The AppHost printed no dashboard login link.");
+
     public async Task InitializeAsync()
     {
         Redis = await RedisServer.StartAsync();
-        AppHost = await AppHostProcess.StartAsync(Redis.ConnectionString);
+        var workers = WorkersPerCluster.ToString(CultureInfo.InvariantCulture);
+        AppHost = await AppHostProcess.StartAsync(
+        [
+            "--redis", Redis.ConnectionString,
+            "--api-workers", workers, "--api-balancing", "RoundRobin",
+            "--realtime-workers", workers, "--realtime-balancing", "Sticky",
+        ],
+        deadline: TimeSpan.FromSeconds(180));
         Chromium = await Chromium.LaunchAsync();
     }
 
-    public Task<BrowserTab> OpenTabAsync(int width = BrowserTab.WideWidth) => BrowserTab.OpenAsync(Browser, AppHost.WebUrl, width);
+    public Task<BrowserTab> OpenTabAsync(int width = BrowserTab.WideWidth) => BrowserTab.OpenAsync(Browser, WebUrl, width);
 
     public async Task DisposeAsync()
     {
@@ -43,4 +69,9 @@ public sealed class ReferenceAppFixture : IAsyncLifetime
             await Redis.DisposeAsync();
         }
     }
+
+    private static Uri Localhost(int port) => new($"http://localhost:{port.ToString(CultureInfo.InvariantCulture)}");
+
+    [GeneratedRegex(@"Dashboard: (?<url>http://\S+/login\?t=\S+)")]
+    private static partial Regex LoginLine();
 }

@@ -70,7 +70,7 @@ public sealed class RealtimePageTests(ReferenceAppFixture system) : IClassFixtur
             publishers.Add(await delivery.GetAttributeAsync("data-publisher-pid"));
         }
 
-        var apiPids = await ApiWorkers.PidsAsync(system.AppHost.ApiUrl, AppHostProcess.WorkersPerCluster);
+        var apiPids = await ApiWorkers.PidsAsync(system.ApiUrl, ReferenceAppFixture.WorkersPerCluster);
         Assert.Single(publishers.Distinct());
         Assert.Contains(int.Parse(publishers[0]!, CultureInfo.InvariantCulture), apiPids);
 
@@ -118,7 +118,7 @@ public sealed class RealtimePageTests(ReferenceAppFixture system) : IClassFixtur
     private async Task AnotherClientConnectsAsync()
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(system.AppHost.RealtimeUrl, "/alive"));
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(system.RealtimeUrl, "/alive"));
         request.Headers.ConnectionClose = true;
         using var response = await http.SendAsync(request);
         response.EnsureSuccessStatusCode();

@@ -13,14 +13,14 @@ public sealed class StatelessPagesTests(ReferenceAppFixture system) : IClassFixt
     [Fact]
     public async Task Overview_draws_every_worker_with_the_pid_that_answers_the_api()
     {
-        var apiPids = await ApiWorkers.PidsAsync(system.AppHost.ApiUrl, AppHostProcess.WorkersPerCluster);
+        var apiPids = await ApiWorkers.PidsAsync(system.ApiUrl, ReferenceAppFixture.WorkersPerCluster);
         await using var tab = await system.OpenTabAsync();
         await tab.GotoAsync("/");
         var diagram = tab.ByTestId("system-diagram").Locator("svg.diagram-wide");
 
         foreach (var service in new[] { "api", "realtime" })
         {
-            for (var index = 0; index < AppHostProcess.WorkersPerCluster; index++)
+            for (var index = 0; index < ReferenceAppFixture.WorkersPerCluster; index++)
             {
                 var worker = diagram.Locator($"[data-node={service}-worker-{index}]");
                 await Expect(worker).ToContainTextAsync("Ready");
@@ -34,7 +34,7 @@ public sealed class StatelessPagesTests(ReferenceAppFixture system) : IClassFixt
         }
 
         await Expect(diagram.Locator("[data-node=redis]")).ToContainTextAsync("up");
-        await Expect(tab.ByTestId("resource-api")).ToContainTextAsync($"{AppHostProcess.WorkersPerCluster}/{AppHostProcess.WorkersPerCluster} ready");
+        await Expect(tab.ByTestId("resource-api")).ToContainTextAsync($"{ReferenceAppFixture.WorkersPerCluster}/{ReferenceAppFixture.WorkersPerCluster} ready");
         await tab.ScreenshotAsync("overview-1280");
         tab.AssertNoConsoleErrors();
     }
@@ -42,7 +42,7 @@ public sealed class StatelessPagesTests(ReferenceAppFixture system) : IClassFixt
     [Fact]
     public async Task Burst_of_100_parallel_calls_spreads_over_the_api_workers_and_every_call_succeeds()
     {
-        var apiPids = await ApiWorkers.PidsAsync(system.AppHost.ApiUrl, AppHostProcess.WorkersPerCluster);
+        var apiPids = await ApiWorkers.PidsAsync(system.ApiUrl, ReferenceAppFixture.WorkersPerCluster);
         await using var tab = await system.OpenTabAsync();
         await tab.GotoAsync("/rest");
         await tab.ByTestId("burst-size").SelectOptionAsync("100");
@@ -70,7 +70,7 @@ public sealed class StatelessPagesTests(ReferenceAppFixture system) : IClassFixt
         var links = tab.ByTestId("calls-table").Locator("a.trace-link");
         await Expect(links).ToHaveCountAsync(100);
         var href = await links.First.GetAttributeAsync("href");
-        Assert.Matches(TraceUrl(system.AppHost.DashboardUrl), href!);
+        Assert.Matches(TraceUrl(system.DashboardUrl), href!);
 
         await tab.ScreenshotAsync("rest-1280");
         tab.AssertNoConsoleErrors();
@@ -90,7 +90,7 @@ public sealed class StatelessPagesTests(ReferenceAppFixture system) : IClassFixt
 
         // The person signs in to the dashboard once (the AppHost prints the link), then follows the page's link.
         var dashboard = await tab.Context.NewPageAsync();
-        await dashboard.GotoAsync(system.AppHost.DashboardLogin!.AbsoluteUri);
+        await dashboard.GotoAsync(system.DashboardLogin.AbsoluteUri);
         var serverSpanPid = dashboard.Locator("[data-testid=span][data-service=api][data-kind=Server] [data-testid=span-pid]");
         await ReferenceApp.Testing.Eventually.TrueAsync(
             async () =>
