@@ -24,9 +24,12 @@ public sealed class RedisDownAtStartTests
 
             await redis.RestartAsync();
 
-            // Pub/sub is not durable: a message published before the other worker has re-subscribed is lost by design.
-            // So first wait until both workers' backplanes listen again, on the broadcast channel and on the
-            // group-management channel (which a half set-up backplane misses), then prove a message crosses workers.
+            await using var first = await Eventually.ReturnsAsync<HubClient>(async () => await HubClient.ConnectAsync(hubs[0].BaseAddress), TimeSpan.FromSeconds(30), "a client to connect to the first hub worker");
+            await using var second = await Eventually.ReturnsAsync<HubClient>(async () => await HubClient.ConnectAsync(hubs[1].BaseAddress), TimeSpan.FromSeconds(30), "a client to connect to the second hub worker");
+            // A backplane sets itself up when a connection arrives. Pub/sub is not durable: a message published before
+            // the other worker has subscribed is lost by design. So wait until both workers' backplanes listen, on the
+            // broadcast channel and on the group-management channel (which a half set-up backplane misses), then prove
+            // a message crosses workers.
             await using var probe = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
             var hubChannel = $"{RealtimeChannels.BackplanePrefix}ReferenceApp.RealtimeHub.Hubs.ChatHub";
             foreach (var channel in new[] { hubChannel + ":all", hubChannel + ":internal:groups" })
@@ -37,8 +40,6 @@ public sealed class RedisDownAtStartTests
                     $"both hub workers to subscribe to {channel} after Redis returned");
             }
 
-            await using var first = await Eventually.ReturnsAsync<HubClient>(async () => await HubClient.ConnectAsync(hubs[0].BaseAddress), TimeSpan.FromSeconds(30), "a client to connect to the first hub worker");
-            await using var second = await Eventually.ReturnsAsync<HubClient>(async () => await HubClient.ConnectAsync(hubs[1].BaseAddress), TimeSpan.FromSeconds(30), "a client to connect to the second hub worker");
             await first.SendMessageAsync("hello after a cold start");
             await HubClient.WaitForAsync(second.Messages, m => m.Text == "hello after a cold start", "a message across workers");
         }
