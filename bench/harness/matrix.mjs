@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 // The benchmark matrix: every peer under every load, one after another on the same machine, then the report.
 // Run through bench/run.sh, which builds first. Settings (environment):
-//   BENCH_WORKERS=2  BENCH_SECONDS=10  BENCH_WARMUP_SECONDS=3  BENCH_CPU_MS=100
+//   BENCH_WORKERS=2  BENCH_SECONDS=10  BENCH_WARMUP_SECONDS=3  BENCH_ROUNDS=2  BENCH_CPU_MS=100  BENCH_CPU_CONNECTIONS=<workers>
 //   BENCH_PEERS=kestrel,supervisor-reuseport,...  BENCH_LOADS=keepalive,close,cpu   (default: all)
 //   BENCH_QUIET_WAIT_SECONDS=0 (wait up to this long for a quiet machine)  BENCH_OUT=docs/benchmarks
 import fs from 'node:fs';
 import path from 'node:path';
 import { runWrk } from './wrk.mjs';
-import { freePort, isListening, eventually, rssBytes } from './procfs.mjs';
+import { freePort, isListening, eventually, rssBytes, cpuMilliseconds } from './procfs.mjs';
 import { machineFacts, machineLoad, waitForQuiet } from './machine.mjs';
 import { root, singleKestrel, supervisor, nodeCluster, pm2Cluster, nodeSingle } from './peers.mjs';
 import { writeReport } from './report.mjs';
@@ -17,6 +17,13 @@ const workers = Number(setting('BENCH_WORKERS', '2'));
 const seconds = Number(setting('BENCH_SECONDS', '10'));
 const warmupSeconds = Number(setting('BENCH_WARMUP_SECONDS', '3'));
 const cpuMs = Number(setting('BENCH_CPU_MS', '100'));
+// One connection per worker: /api/work spins until 100 ms of wall-clock time have passed, so with more requests in flight
+// than cores, .NET's thread pool time-slices several spins and each request gets less than 100 ms of CPU, while a Node
+// worker runs one request at a time. The CPU ms/request column shows whether a cell really burned what it asked for.
+const cpuConnections = Number(setting('BENCH_CPU_CONNECTIONS', String(workers)));
+// Other work on a shared machine comes and goes: every cell is measured once per round, peers in forward order in even
+// rounds and in reverse order in odd ones, and the report shows the mean, so a drifting background favours no peer.
+const rounds = Number(setting('BENCH_ROUNDS', '2'));
 const outDir = path.resolve(root, setting('BENCH_OUT', 'docs/benchmarks'));
 const log = (message) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
 
@@ -33,7 +40,7 @@ const allPeers = [
 const allLoads = [
   { id: 'keepalive', label: 'keep-alive, 64 connections', path: '/api/whoami', connections: 64, threads: 2, headers: [] },
   { id: 'close', label: 'Connection: close, 64 connections', path: '/api/whoami', connections: 64, threads: 2, headers: ['Connection: close'] },
-  { id: 'cpu', label: `CPU ${cpuMs} ms per request, 8 connections`, path: `/api/work?ms=${cpuMs}`, connections: 8, threads: 2, headers: [] },
+  { id: 'cpu', label: `CPU ${cpuMs} ms per request, ${cpuConnections} connections`, path: `/api/work?ms=${cpuMs}`, connections: cpuConnections, threads: 2, headers: [] },
 ];
 
 const pick = (all, variable) => {
@@ -44,13 +51,22 @@ const pick = (all, variable) => {
   return all.filter((item) => wanted.includes(item.id));
 };
 
-/** Samples every process of the peer twice a second: the highest RSS each one reached while the load ran. */
+/**
+ * Samples every process of the peer twice a second: the highest RSS each one reached while the load ran, and the CPU time
+ * each used between the first and the last sample.
+ */
 function startRssSampler(running) {
   const peak = new Map();
+  const cpuStart = new Map();
   const sample = () => {
     for (const { pid, role } of running.processes()) {
       const rss = rssBytes(pid);
-      if (rss !== null && rss > (peak.get(pid)?.rss ?? 0)) peak.set(pid, { pid, role, rss });
+      const cpu = cpuMilliseconds(pid);
+      if (cpu !== null && !cpuStart.has(pid)) cpuStart.set(pid, cpu);
+      const entry = peak.get(pid) ?? { pid, role, rss: 0, cpuMs: 0 };
+      if (rss !== null && rss > entry.rss) entry.rss = rss;
+      if (cpu !== null) entry.cpuMs = cpu - cpuStart.get(pid);
+      peak.set(pid, entry);
     }
   };
   sample();
@@ -92,11 +108,49 @@ async function measure(peer, running, load, port) {
     requests: result.requests, requestsPerSecond: result.requestsPerSecond,
     p50Ms: result.p50Ms, p99Ms: result.p99Ms, errors: result.errors, non2xx: result.non2xx,
     failed: result.failed, failedRate: result.failedRate,
-    processes, split: split(servedBefore, servedAfter), wrkArgs: result.args.join(' '), wrkOutput: result.output,
+    processes, split: split(servedBefore, servedAfter),
+    cpuMsPerRequest: result.requests > 0 ? processes.reduce((sum, p) => sum + p.cpuMs, 0) / result.requests : null,
+    wrkArgs: result.args.join(' '), wrkOutput: result.output,
   };
   log(`${peer.id} / ${load.id}: ${Math.round(cell.requestsPerSecond)} req/s, p50 ${cell.p50Ms} ms, p99 ${cell.p99Ms} ms, `
+    + `CPU ${cell.cpuMsPerRequest?.toFixed(3)} ms/request, `
     + `failed ${cell.failed}, split ${cell.split.map((s) => `${(s.share * 100).toFixed(1)}%`).join('/') || '-'}`);
   return cell;
+}
+
+/** One cell from its rounds: means of rates, latencies and CPU; sums of requests and failures; peak RSS; split over all rounds. */
+function combine(rounds) {
+  const mean = (pick) => {
+    const values = rounds.map(pick).filter((v) => v !== null && v !== undefined);
+    return values.length ? values.reduce((a, b) => a + b, 0) / values.length : null;
+  };
+  const sum = (pick) => rounds.reduce((total, c) => total + pick(c), 0);
+  // Each round starts new processes, so the split is by worker position (first, second) within a round, summed.
+  const byPosition = [];
+  for (const cell of rounds) cell.split.forEach((row, i) => { byPosition[i] = (byPosition[i] ?? 0) + row.served; });
+  const total = byPosition.reduce((a, b) => a + b, 0);
+  const peakByRole = new Map();
+  for (const cell of rounds) {
+    cell.processes.forEach((p) => {
+      const key = `${p.role}:${cell.processes.filter((q) => q.role === p.role).sort((a, b) => a.pid - b.pid).indexOf(p)}`;
+      const entry = peakByRole.get(key) ?? { pid: p.pid, role: p.role, rss: 0, cpuMs: 0 };
+      entry.rss = Math.max(entry.rss, p.rss);
+      peakByRole.set(key, entry);
+    });
+  }
+  const first = rounds[0];
+  return {
+    peer: first.peer, peerLabel: first.peerLabel, runtime: first.runtime, workers: first.workers,
+    load: first.load, loadLabel: first.loadLabel, seconds: first.seconds, rounds: rounds.length,
+    requests: sum((c) => c.requests),
+    requestsPerSecond: mean((c) => c.requestsPerSecond),
+    requestsPerSecondByRound: rounds.map((c) => c.requestsPerSecond),
+    p50Ms: mean((c) => c.p50Ms), p99Ms: mean((c) => c.p99Ms),
+    failed: sum((c) => c.failed), non2xx: sum((c) => c.non2xx),
+    cpuMsPerRequest: mean((c) => c.cpuMsPerRequest),
+    processes: [...peakByRole.values()],
+    split: byPosition.map((n, i) => ({ pid: i, served: n, share: total === 0 ? 0 : n / total })),
+  };
 }
 
 async function main() {
@@ -106,24 +160,28 @@ async function main() {
   const before = quietWait > 0 ? await waitForQuiet(3, quietWait, log) : machineLoad();
   const facts = machineFacts(root);
   log(`${peers.length} peers × ${loads.length} loads, ${seconds} s each after ${warmupSeconds} s warm-up; load average ${before.loadAverage1m}`);
-  const cells = [];
+  const measured = [];
   const started = Date.now();
-  for (const peer of peers) {
-    const port = await freePort();
-    log(`starting ${peer.label} on port ${port}`);
-    const running = await peer.start(port);
-    try {
-      for (const load of loads) cells.push(await measure(peer, running, load, port));
-    } finally {
-      await running.stop();
-      await eventually(async () => !(await isListening(port)), 30_000, `port ${port} to be free after ${peer.id} stopped`);
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 === 0 ? peers : [...peers].reverse();
+    for (const peer of order) {
+      const port = await freePort();
+      log(`round ${round + 1}/${rounds}: starting ${peer.label} on port ${port}`);
+      const running = await peer.start(port);
+      try {
+        for (const load of loads) measured.push({ round, ...(await measure(peer, running, load, port)) });
+      } finally {
+        await running.stop();
+        await eventually(async () => !(await isListening(port)), 30_000, `port ${port} to be free after ${peer.id} stopped`);
+      }
     }
   }
+  const cells = peers.flatMap((peer) => loads.map((load) => combine(measured.filter((c) => c.peer === peer.id && c.load === load.id))));
   const after = machineLoad();
   const run = {
-    facts, settings: { workers, seconds, warmupSeconds, cpuMs }, loadBefore: before, loadAfter: after,
+    facts, settings: { workers, seconds, warmupSeconds, rounds, cpuMs, cpuConnections }, loadBefore: before, loadAfter: after,
     durationSeconds: Math.round((Date.now() - started) / 1000), peers: peers.map((p) => ({ id: p.id, label: p.label })),
-    loads: loads.map((l) => ({ id: l.id, label: l.label })), cells,
+    loads: loads.map((l) => ({ id: l.id, label: l.label })), cells, measured,
   };
   fs.mkdirSync(outDir, { recursive: true });
   const files = writeReport(run, outDir);

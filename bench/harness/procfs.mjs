@@ -1,12 +1,33 @@
 // What the kernel says about processes: resident memory, children, and whether a port still has a listener.
 import fs from 'node:fs';
 import net from 'node:net';
+import { execFileSync } from 'node:child_process';
 
 /** Resident set size in bytes, or null when the process is gone. See proc(5), /proc/pid/status VmRSS. */
 export function rssBytes(pid) {
   try {
     const match = /^VmRSS:\s+(\d+) kB$/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
     return match ? Number(match[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+const clockTicksPerSecond = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** CPU time (user + system) the process has used so far, in milliseconds, or null when it is gone. See proc(5), /proc/pid/stat. */
+export function cpuMilliseconds(pid) {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // Fields 14 (utime) and 15 (stime) of stat, counted from 1; here the list starts at field 3 (state).
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicksPerSecond;
   } catch {
     return null;
   }

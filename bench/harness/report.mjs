@@ -40,18 +40,25 @@ export function markdown(run, chartFile) {
   lines.push(`| Load generator | ${facts.wrk}, on the same machine |`);
   lines.push(`| Load average (1 min) | ${loadBefore.loadAverage1m} before, ${loadAfter.loadAverage1m} after${loadBefore.quiet === false ? ' - the machine never got quiet: treat the numbers as noisy' : ''} |`);
   lines.push('');
-  lines.push(`Each cell: ${settings.warmupSeconds} s of warm-up, then ${settings.seconds} s measured by \`wrk --latency\`. `
-    + `Clusters run ${settings.workers} workers. The CPU load burns ${settings.cpuMs} ms per request on both runtimes. `
+  lines.push(`Each cell: ${settings.warmupSeconds} s of warm-up, then ${settings.seconds} s measured by \`wrk --latency\`, in `
+    + `${settings.rounds} round(s) (peers in forward order, then reversed, so a drifting background load favours none); the `
+    + 'table shows the mean of the rounds, with each round\'s rate in brackets. '
+    + `Clusters run ${settings.workers} workers. The CPU load asks for ${settings.cpuMs} ms of CPU per request on both runtimes, `
+    + `over ${settings.cpuConnections ?? 8} connections (one per core: the endpoints spin on a wall clock, so more requests in flight than `
+    + 'cores would let a multi-threaded server time-slice them and burn less than asked). '
+    + 'CPU ms/req is the CPU time (user + system) of all the peer\'s processes during the cell divided by its requests: the '
+    + 'cost of a request, and the check that the CPU load really burned its milliseconds. '
     + 'RSS is the highest resident memory each process reached during the cell, in MiB. The split is the share of the cell\'s '
     + 'requests each worker served (Supervisor: `requestsServed` from the control API; Node: counts each worker published). '
     + '"failed" counts non-2xx answers plus broken connections. Ratios compare requests/s within this run, the only comparison '
     + 'that holds on a shared machine.', '');
-  lines.push('| Load | Peer | req/s | p50 ms | p99 ms | failed | RSS per process, MiB | per-worker split | × Node cluster | × Kestrel |');
-  lines.push('|---|---|--:|--:|--:|--:|---|---|--:|--:|');
+  lines.push('| Load | Peer | req/s (per round) | p50 ms | p99 ms | failed | CPU ms/req | RSS per process, MiB | per-worker split | × Node cluster | × Kestrel |');
+  lines.push('|---|---|--:|--:|--:|--:|--:|---|---|--:|--:|');
   for (const load of run.loads) {
     for (const cell of run.cells.filter((c) => c.load === load.id)) {
-      lines.push(`| ${load.label} | ${cell.peerLabel} | ${rate(cell.requestsPerSecond)} | ${fixed(cell.p50Ms, 2)} | ${fixed(cell.p99Ms, 2)} `
-        + `| ${cell.failed} | ${rssText(cell.processes)} | ${splitText(cell)} | ${ratio(cell, run.cells, 'node-cluster')} | ${ratio(cell, run.cells, 'kestrel')} |`);
+      const spread = cell.requestsPerSecondByRound?.length > 1 ? ` (${cell.requestsPerSecondByRound.map(rate).join(' / ')})` : '';
+      lines.push(`| ${load.label} | ${cell.peerLabel} | ${rate(cell.requestsPerSecond)}${spread} | ${fixed(cell.p50Ms, 2)} | ${fixed(cell.p99Ms, 2)} `
+        + `| ${cell.failed} | ${fixed(cell.cpuMsPerRequest, cell.cpuMsPerRequest >= 10 ? 1 : 3)} | ${rssText(cell.processes)} | ${splitText(cell)} | ${ratio(cell, run.cells, 'node-cluster')} | ${ratio(cell, run.cells, 'kestrel')} |`);
     }
   }
   lines.push('', `![Requests per second per peer and load](${chartFile})`, '');
