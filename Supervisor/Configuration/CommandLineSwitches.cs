@@ -35,7 +35,7 @@ internal static class CommandLineSwitches
           --port <P>              the public port every worker serves (1-65535)
           --address <ip>          address of the public port (default 0.0.0.0; :: for dual stack)
           --workers auto|<N>      worker processes (default auto = CPUs available to this process, 1-64)
-          --balancing <mode>      ReusePort (default)
+          --balancing <mode>      RoundRobin (default), Sticky (affinity cookie) or ReusePort (kernel spreads)
           --control-port <C>      loopback port of the control API (default 0 = pick a free one)
           --name <name>           service name of the workers (default OTEL_SERVICE_NAME, else the app's name)
           --memory-limit-mb <M>   recycle a worker above M MiB resident memory (default 0 = off)

@@ -25,7 +25,8 @@ public sealed class SupervisorOptions
     /// <summary><c>auto</c> (one per CPU the process may use, at least 1) or a number from 1 to 64.</summary>
     public string Workers { get; set; } = AutoWorkers;
 
-    public BalancingMode Balancing { get; set; } = BalancingMode.ReusePort;
+    /// <summary>RoundRobin by default: even spread and lossless reloads at a small Supervisor cost (bench/balancing, docs/readme/balancing.md).</summary>
+    public BalancingMode Balancing { get; set; } = BalancingMode.RoundRobin;
 
     /// <summary>Loopback port of the control API; 0 picks a free one (printed at start-up).</summary>
     public int ControlPort { get; set; }

@@ -80,6 +80,8 @@ public static class SupervisorHostingExtensions
             console.SingleLine = true;
             console.TimestampFormat = "HH:mm:ss.fff ";
         });
+        // One line per control request would drown the workers' own output on the Supervisor's console.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.ConfigureOpenTelemetry(SupervisorIdentity(builder.Configuration));
         builder.AddParentWatchdog();
 

@@ -70,12 +70,15 @@ internal sealed partial class WorkerPool : IDisposable
         }
 
         var problems = await Task.WhenAll(slots.Select(slot => StartSlotAsync(slot, cancellationToken)));
-        var failures = problems.OfType<string>().ToArray();
-        if (failures.Length == 0)
+        var failures = problems.OfType<string>().ToList();
+        foreach (var slot in slots)
         {
-            foreach (var slot in slots)
+            slot.Arm();
+            // Restarts were off until now: a worker that died after its ready message, while others were still starting,
+            // is as much a failed start as one that never got ready.
+            if (problems[slot.Index] is null && slot.Current is { State: not WorkerState.Ready } died)
             {
-                slot.Arm();
+                failures.Add($"Worker {died.InstanceName} (pid {died.ProcessId}) stopped right after it was ready.{Tail(died)}");
             }
         }
 

@@ -12,6 +12,7 @@ namespace ReferenceApp.ServiceDefaults.Supervision.Handoff;
 /// </summary>
 internal sealed class HandoffConnectionListenerFactory(
     HandoffSecret secret,
+    HandoffDrain drain,
     IOptions<SocketTransportOptions> socketOptions,
     ILoggerFactory loggerFactory) : IConnectionListenerFactory, IConnectionListenerFactorySelector
 {
@@ -46,7 +47,7 @@ internal sealed class HandoffConnectionListenerFactory(
             UnsafePreferInlineScheduling = options.UnsafePreferInlineScheduling,
         };
         var connections = new SocketConnectionContextFactory(factoryOptions, loggerFactory.CreateLogger<SocketConnectionContextFactory>());
-        return new HandoffConnectionListener(handoff, channel, connections, options.NoDelay, loggerFactory.CreateLogger<HandoffConnectionListener>());
+        return new HandoffConnectionListener(handoff, channel, connections, drain, options.NoDelay, loggerFactory.CreateLogger<HandoffConnectionListener>());
     }
 }
 

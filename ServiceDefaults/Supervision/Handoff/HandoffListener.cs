@@ -29,6 +29,8 @@ internal static class HandoffListener
         }
 
         builder.Services.AddSingleton(new HandoffSecret(secret));
+        builder.Services.AddSingleton<HandoffDrain>();
+        builder.Services.AddTransient<IStartupFilter, HandoffDrainStartupFilter>();
         builder.Services.AddSingleton<IConnectionListenerFactory, HandoffConnectionListenerFactory>();
         builder.Services.Configure<KestrelServerOptions>(kestrel => kestrel.Listen(new HandoffEndPoint(path)));
 

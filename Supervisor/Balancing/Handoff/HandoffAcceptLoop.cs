@@ -33,6 +33,8 @@ internal sealed partial class HandoffAcceptLoop : IDisposable
     private readonly List<Waiting> _parked = [];
     private readonly byte[] _peekBuffer;
     private readonly SafeHandle[] _single = new SafeHandle[1];
+    private List<SafeHandle>?[] _batches = [];
+    private long _retryParkedAfter;
     private volatile bool _stopping;
     private uint _cursor;
     private long _acceptPausedUntil;
@@ -77,56 +79,72 @@ internal sealed partial class HandoffAcceptLoop : IDisposable
         {
             while (!_stopping)
             {
-                var routes = _routes();
-                var now = Environment.TickCount64;
-                var accepting = routes.AnyRoutable && now >= _acceptPausedUntil;
-
-                fds.Clear();
-                fds.Add(new PollFd { Fd = (int)_wakeup.DangerousGetHandle(), Events = AcceptedSockets.PollIn });
-                fds.Add(new PollFd { Fd = accepting ? (int)_listener.SafeHandle.DangerousGetHandle() : -1, Events = AcceptedSockets.PollIn });
-                foreach (var waiting in _peeking)
+                try
                 {
-                    fds.Add(new PollFd { Fd = (int)waiting.Connection.DangerousGetHandle(), Events = AcceptedSockets.PollIn | AcceptedSockets.PollRdHup });
+                    RunOnce(fds);
                 }
-
-                AcceptedSockets.Poll(CollectionsMarshal.AsSpan(fds), TimeoutMilliseconds(now, routes));
-                if (_stopping)
-                {
-                    break;
-                }
-
-                if (fds[0].ReturnedEvents != 0)
-                {
-                    AcceptedSockets.ClearWakeup(_wakeup);
-                }
-
-                routes = _routes();
-                for (var i = 0; i < _peeking.Count; i++)
-                {
-                    if (fds[i + 2].ReturnedEvents != 0)
-                    {
-                        Inspect(_peeking[i], fds[i + 2].ReturnedEvents, routes);
-                    }
-                }
-
-                ExpireAndRetry(routes);
-                if (accepting && fds[1].ReturnedEvents != 0)
-                {
-                    AcceptPending(routes);
-                }
-
-                _peeking.RemoveAll(waiting => waiting.Done);
-            }
-        }
-#pragma warning disable CA1031 // the loop is the Supervisor's only path for connections: report, never crash the process silently
-        catch (Exception exception)
+#pragma warning disable CA1031 // the loop is the Supervisor's only path for connections: report and carry on, never die silently
+                catch (Exception exception)
 #pragma warning restore CA1031
-        {
-            Log.LoopFailed(_logger, exception);
+                {
+                    // One connection's or one worker's unexpected failure must not end the accept loop for everyone;
+                    // pausing accepts briefly keeps a persistent failure from spinning.
+                    Log.LoopIterationFailed(_logger, exception);
+                    _acceptPausedUntil = Environment.TickCount64 + 100;
+                }
+            }
         }
         finally
         {
             Drain();
+        }
+    }
+
+    private void RunOnce(List<PollFd> fds)
+    {
+        var routes = _routes();
+        var now = Environment.TickCount64;
+        var accepting = routes.AnyRoutable && now >= _acceptPausedUntil;
+
+        fds.Clear();
+        fds.Add(new PollFd { Fd = (int)_wakeup.DangerousGetHandle(), Events = AcceptedSockets.PollIn });
+        fds.Add(new PollFd { Fd = accepting ? (int)_listener.SafeHandle.DangerousGetHandle() : -1, Events = AcceptedSockets.PollIn });
+        foreach (var waiting in _peeking)
+        {
+            fds.Add(new PollFd { Fd = (int)waiting.Connection.DangerousGetHandle(), Events = AcceptedSockets.PollIn | AcceptedSockets.PollRdHup });
+        }
+
+        AcceptedSockets.Poll(CollectionsMarshal.AsSpan(fds), TimeoutMilliseconds(now, routes));
+        if (_stopping)
+        {
+            return;
+        }
+
+        if (fds[0].ReturnedEvents != 0)
+        {
+            AcceptedSockets.ClearWakeup(_wakeup);
+        }
+
+        routes = _routes();
+        try
+        {
+            for (var i = 0; i < _peeking.Count; i++)
+            {
+                if (fds[i + 2].ReturnedEvents != 0)
+                {
+                    Inspect(_peeking[i], fds[i + 2].ReturnedEvents, routes);
+                }
+            }
+
+            ExpireAndRetry(routes);
+            if (accepting && fds[1].ReturnedEvents != 0)
+            {
+                AcceptPending(routes);
+            }
+        }
+        finally
+        {
+            _peeking.RemoveAll(waiting => waiting.Done);
         }
     }
 
@@ -140,7 +158,7 @@ internal sealed partial class HandoffAcceptLoop : IDisposable
 
         if (_parked.Count > 0 && routes.AnyRoutable)
         {
-            return 0;
+            return (int)Math.Clamp(_retryParkedAfter - now, 0, int.MaxValue);
         }
 
         if (_parked.Count > 0)
@@ -170,17 +188,17 @@ internal sealed partial class HandoffAcceptLoop : IDisposable
                 // Out of descriptors, most likely: leave the clients in the backlog and try again shortly rather than spin.
                 Log.AcceptFailed(_logger, exception.SocketErrorCode);
                 _acceptPausedUntil = Environment.TickCount64 + 100;
-                return;
+                break;
             }
 
             if (connection is null)
             {
-                return;
+                break;
             }
 
             if (_sticky is null)
             {
-                Route(connection, affinityId: null, routes);
+                Assign(connection, routes);
                 continue;
             }
 
@@ -195,6 +213,93 @@ internal sealed partial class HandoffAcceptLoop : IDisposable
             var peeking = new Waiting(connection, Environment.TickCount64 + (long)_sticky.PeekTimeout.TotalMilliseconds);
             _peeking.Add(peeking);
             Inspect(peeking, returnedEvents: 0, routes);
+        }
+
+        FlushBatches(routes);
+    }
+
+    /// <summary>
+    /// Round-robin without a peek: the connection joins the batch of the next routable worker, and each batch goes out in
+    /// one sendmsg(2) after the accepts of this wakeup, which saves a syscall per connection under connection storms.
+    /// </summary>
+    private void Assign(SafeSocketHandle connection, HandoffRoutes routes)
+    {
+        var workers = routes.Workers;
+        if (_batches.Length != workers.Length)
+        {
+            FlushBatches(routes);
+            _batches = new List<SafeHandle>[workers.Length];
+        }
+
+        for (var attempt = 0; attempt < workers.Length; attempt++)
+        {
+            var position = (int)(_cursor++ % (uint)workers.Length);
+            if (workers[position].IsRoutable)
+            {
+                var batch = _batches[position] ??= [];
+                batch.Add(connection);
+                if (batch.Count == HandoffProtocol.MaxConnectionsPerMessage)
+                {
+                    Flush(workers[position], batch, routes);
+                }
+
+                return;
+            }
+        }
+
+        Park(connection, affinityId: null);
+    }
+
+    private void FlushBatches(HandoffRoutes routes)
+    {
+        for (var position = 0; position < _batches.Length; position++)
+        {
+            if (_batches[position] is { Count: > 0 } batch)
+            {
+                // A batch belongs to the snapshot it was built on; if the snapshot changed, route its connections anew.
+                if (position < routes.Workers.Length)
+                {
+                    Flush(routes.Workers[position], batch, routes);
+                }
+                else
+                {
+                    RouteEach(batch, routes);
+                }
+            }
+        }
+    }
+
+    private void Flush(HandoffWorker worker, List<SafeHandle> batch, HandoffRoutes routes)
+    {
+        var result = worker.Send(CollectionsMarshal.AsSpan(batch));
+        if (result == HandoffResult.Done)
+        {
+            // The worker holds its own descriptors now; ours must go, or the Supervisor would leak one per connection.
+            foreach (var connection in batch)
+            {
+                connection.Dispose();
+            }
+
+            Interlocked.Add(ref _handedOff, batch.Count);
+            batch.Clear();
+            return;
+        }
+
+        if (result == HandoffResult.Closed)
+        {
+            Log.WorkerRefusedHandoff(_logger, worker.Worker.InstanceName, worker.Worker.ProcessId);
+        }
+
+        RouteEach(batch, routes);
+    }
+
+    private void RouteEach(List<SafeHandle> batch, HandoffRoutes routes)
+    {
+        var connections = batch.ToArray();
+        batch.Clear();
+        foreach (var connection in connections)
+        {
+            Route((SafeSocketHandle)connection, affinityId: null, routes);
         }
     }
 
@@ -276,6 +381,11 @@ internal sealed partial class HandoffAcceptLoop : IDisposable
             return;
         }
 
+        if (routes.AnyRoutable && now < _retryParkedAfter)
+        {
+            return;
+        }
+
         var parked = _parked.ToArray();
         _parked.Clear();
         foreach (var waiting in parked)
@@ -294,6 +404,9 @@ internal sealed partial class HandoffAcceptLoop : IDisposable
                 _parked.Add(waiting);
             }
         }
+
+        // Every worker's queue was full: give them a moment to catch up rather than retry in a busy loop.
+        _retryParkedAfter = _parked.Count > 0 ? now + 5 : 0;
     }
 
     /// <summary>Hands the connection to the affinity worker if it can take it, else to the next routable one; parks it if none can.</summary>
@@ -315,8 +428,11 @@ internal sealed partial class HandoffAcceptLoop : IDisposable
             }
         }
 
-        _parked.Add(new Waiting(connection, Environment.TickCount64 + NoWorkerGraceMilliseconds) { AffinityId = affinityId, Done = true });
+        Park(connection, affinityId);
     }
+
+    private void Park(SafeSocketHandle connection, string? affinityId) =>
+        _parked.Add(new Waiting(connection, Environment.TickCount64 + NoWorkerGraceMilliseconds) { AffinityId = affinityId, Done = true });
 
     private bool TrySend(HandoffWorker worker, SafeSocketHandle connection)
     {
@@ -377,9 +493,9 @@ internal sealed partial class HandoffAcceptLoop : IDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1, EventName = "HandoffLoopFailed", Level = LogLevel.Critical,
-            Message = "The connection accept loop failed; no new connections will be accepted")]
-        public static partial void LoopFailed(ILogger logger, Exception exception);
+        [LoggerMessage(EventId = 1, EventName = "HandoffLoopIterationFailed", Level = LogLevel.Error,
+            Message = "The connection accept loop hit an unexpected error; it carries on after a short pause")]
+        public static partial void LoopIterationFailed(ILogger logger, Exception exception);
 
         [LoggerMessage(EventId = 2, EventName = "AcceptFailed", Level = LogLevel.Warning,
             Message = "Accepting a connection failed ({Error}); pausing accepts briefly")]

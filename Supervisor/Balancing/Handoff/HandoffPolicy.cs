@@ -80,6 +80,10 @@ internal abstract partial class HandoffPolicy : IBalancingPolicy, IAsyncDisposab
         _ = ConnectedAsync(handoff);
     }
 
+    /// <summary>Completes when the worker has connected to its handoff socket (true), or never will (false).</summary>
+    internal Task<bool> WorkerConnected(long launchId) =>
+        _workers.TryGetValue(launchId, out var handoff) ? handoff.Connected : Task.FromResult(false);
+
     public void WorkerReady(BalancedWorker worker)
     {
         ArgumentNullException.ThrowIfNull(worker);

@@ -89,6 +89,11 @@ internal sealed class HandoffWorker : IDisposable
             // Left between the routability check and the send: nothing was passed.
             return HandoffResult.Closed;
         }
+        catch (IOException)
+        {
+            // An error sendmsg(2) does not usually give (ENOBUFS, ETOOMANYREFS): nothing was passed; another worker may take it.
+            return HandoffResult.WouldBlock;
+        }
     }
 
     public void Dispose()

@@ -37,4 +37,22 @@ public sealed class ParentWatchdogTests
 
         Assert.False(await api.WaitForExitAsync(TimeSpan.FromSeconds(2)), "the Api stopped although nobody asked it to watch stdin");
     }
+
+    [Fact]
+    public async Task Service_watching_stdin_still_stops_promptly_on_SIGTERM()
+    {
+        var port = FreePort.Next();
+        await using var api = ChildProcess.StartProject("Api", [], new Dictionary<string, string?>
+        {
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
+            ["REFERENCEAPP_STOP_ON_STDIN_EOF"] = "1",
+        }, keepStdinOpen: true);
+        await Eventually.TrueAsync(() => FreePort.IsListening(port), TimeSpan.FromSeconds(30), "the Api to listen");
+
+        Assert.True(api.Signal(ReferenceApp.Testing.Interop.Signals.SIGTERM));
+
+        // The blocked stdin read must not hold the host until its 30 s shutdown timeout.
+        Assert.True(await api.WaitForExitAsync(TimeSpan.FromSeconds(10)), "the Api took longer than 10 s to stop after SIGTERM");
+        Assert.Equal(0, api.ExitCode);
+    }
 }

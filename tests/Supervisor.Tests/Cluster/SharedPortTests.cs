@@ -15,7 +15,7 @@ public sealed class TestWorkerCluster : IAsyncLifetime
     public async Task InitializeAsync() => Supervisor = await SupervisorProcess.StartAsync(
         Apps.TestWorker,
         workers: 2,
-        arguments: ["--name", "probe", "--Supervisor:Heartbeat:Interval", "00:00:00.250", "--", "--custom-argument", "42"],
+        arguments: ["--name", "probe", "--balancing", "ReusePort", "--Supervisor:Heartbeat:Interval", "00:00:00.250", "--", "--custom-argument", "42"],
         environment: new Dictionary<string, string?>
         {
             ["TESTWORKER_PASS_THROUGH"] = "passed",

@@ -1,7 +1,7 @@
 using System.Text;
 using ReferenceApp.Supervisor.Balancing.Sticky;
 
-namespace ReferenceApp.Balancing.Tests.Balancing;
+namespace ReferenceApp.Supervisor.Tests.Balancing;
 
 public sealed class HttpHeadPeekTests
 {

@@ -1,0 +1,12 @@
+// A minimal SignalR app for the sticky balancing tests, standing in for RealtimeHub: one hub that says which process
+// holds the connection.
+using ReferenceApp.TestHub;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.Services.AddSignalR();
+
+var app = builder.Build();
+app.MapDefaultEndpoints();
+app.MapHub<WhoAmIHub>("/hub");
+app.Run();
