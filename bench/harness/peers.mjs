@@ -53,6 +53,9 @@ export const singleKestrel = singleProcess('kestrel', 'Kestrel, 1 process', 'dot
   command: 'dotnet',
   args: ['exec', builtAssembly('Api')],
   env: { ...dotnetEnvironment, ASPNETCORE_URLS: `http://0.0.0.0:${port}` },
+  // The content root is the working directory: started from elsewhere, the Api would miss its appsettings.json (and its
+  // "Microsoft.AspNetCore": "Warning") and log six lines per request. The Supervisor starts workers in the app's folder too.
+  cwd: path.dirname(builtAssembly('Api')),
 }));
 
 export const nodeSingle = singleProcess('node-single', 'Node, 1 process', 'node', (port) => ({
