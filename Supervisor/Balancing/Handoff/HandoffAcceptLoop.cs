@@ -343,10 +343,10 @@ internal sealed partial class HandoffAcceptLoop : IDisposable
             return;
         }
 
-        Decide(waiting, inspection.AffinityId, routes);
+        Decide(waiting, inspection.AffinityId, routes, advancesRoundRobin: !inspection.IsOptions);
     }
 
-    private void Decide(Waiting waiting, string? affinityId, HandoffRoutes routes)
+    private void Decide(Waiting waiting, string? affinityId, HandoffRoutes routes, bool advancesRoundRobin = true)
     {
         waiting.Done = true;
         // The worker shares this socket: it must not inherit a raised watermark, or small requests would never wake it.
@@ -356,7 +356,7 @@ internal sealed partial class HandoffAcceptLoop : IDisposable
             return;
         }
 
-        Route(waiting.Connection, affinityId, routes);
+        Route(waiting.Connection, affinityId, routes, advancesRoundRobin);
     }
 
     private void ExpireAndRetry(HandoffRoutes routes)
@@ -410,7 +410,12 @@ internal sealed partial class HandoffAcceptLoop : IDisposable
     }
 
     /// <summary>Hands the connection to the affinity worker if it can take it, else to the next routable one; parks it if none can.</summary>
-    private void Route(SafeSocketHandle connection, string? affinityId, HandoffRoutes routes)
+    /// <summary>
+    /// Hands a connection to the worker its affinity id names, else to the next routable worker in turn. A connection that
+    /// does not advance round-robin (a CORS preflight) goes to the worker the next connection will reach, which is where
+    /// the browser's real request, on a connection of its own, lands right after it.
+    /// </summary>
+    private void Route(SafeSocketHandle connection, string? affinityId, HandoffRoutes routes, bool advancesRoundRobin = true)
     {
         if (affinityId is not null && routes.ByAffinity.TryGetValue(affinityId, out var preferred) && preferred.IsRoutable
             && TrySend(preferred, connection))
@@ -421,9 +426,15 @@ internal sealed partial class HandoffAcceptLoop : IDisposable
         var workers = routes.Workers;
         for (var attempt = 0; attempt < workers.Length; attempt++)
         {
-            var worker = workers[(int)(_cursor++ % (uint)workers.Length)];
+            var position = _cursor++;
+            var worker = workers[(int)(position % (uint)workers.Length)];
             if (worker.IsRoutable && TrySend(worker, connection))
             {
+                if (!advancesRoundRobin)
+                {
+                    _cursor = position;
+                }
+
                 return;
             }
         }

@@ -15,8 +15,12 @@ public enum HeadVerdict
     NotHttp1,
 }
 
-/// <summary>The verdict on a peeked request head and the affinity id it carried, if any.</summary>
-public readonly record struct HeadInspection(HeadVerdict Verdict, string? AffinityId)
+/// <summary>
+/// The verdict on a peeked request head, the affinity id it carried, if any, and whether it is an <c>OPTIONS</c> request:
+/// a browser sends a CORS preflight on a cookieless connection of its own just before the real request, so a preflight
+/// must not move round-robin on, or every fresh browser would land on the same worker.
+/// </summary>
+public readonly record struct HeadInspection(HeadVerdict Verdict, string? AffinityId, bool IsOptions = false)
 {
     public static HeadInspection NeedMore => new(HeadVerdict.NeedMore, null);
 
@@ -53,6 +57,8 @@ public static class HttpHeadPeek
             return HeadInspection.NotHttp1;
         }
 
+        var isOptions = head.StartsWith("OPTIONS "u8);
+
         var rest = head[(lineEnd + 1)..];
         while (true)
         {
@@ -65,12 +71,12 @@ public static class HttpHeadPeek
             var line = TrimCr(rest[..lineEnd]);
             if (line.IsEmpty)
             {
-                return new HeadInspection(HeadVerdict.Decided, null);
+                return new HeadInspection(HeadVerdict.Decided, null, isOptions);
             }
 
             if (CookieHeaderValue(line) is { IsEmpty: false } cookies && FindCookie(cookies, name) is { } affinity)
             {
-                return new HeadInspection(HeadVerdict.Decided, affinity);
+                return new HeadInspection(HeadVerdict.Decided, affinity, isOptions);
             }
 
             rest = rest[(lineEnd + 1)..];

@@ -21,6 +21,15 @@ public sealed class HttpHeadPeekTests
         Assert.Equal(new HeadInspection(HeadVerdict.Decided, "abc-1_2"), inspection);
     }
 
+    [Theory]
+    [InlineData("OPTIONS /hub/negotiate HTTP/1.1\r\nOrigin: http://web\r\nAccess-Control-Request-Method: POST\r\n\r\n", true)]
+    [InlineData("GET /hub/negotiate HTTP/1.1\r\nOrigin: http://web\r\n\r\n", false)]
+    [InlineData("POST /OPTIONS HTTP/1.1\r\n\r\n", false)]
+    public void A_CORS_preflight_is_recognised_by_its_method(string head, bool isOptions)
+    {
+        Assert.Equal(new HeadInspection(HeadVerdict.Decided, null, isOptions), Inspect(head));
+    }
+
     [Fact]
     public void Complete_head_without_the_cookie_is_decided_for_round_robin()
     {

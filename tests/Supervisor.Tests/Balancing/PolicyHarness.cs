@@ -76,6 +76,7 @@ internal sealed class PolicyHarness : IAsyncDisposable
         builder.AddServiceDefaults();
         var app = builder.Build();
         app.MapGet("/who", () => name);
+        app.MapMethods("/who", [HttpMethods.Options], () => name);
         await app.StartAsync();
 
         var worker = new InProcessWorker(balanced, name, app, environment.GetValueOrDefault(HandoffProtocol.AffinityIdVariable));

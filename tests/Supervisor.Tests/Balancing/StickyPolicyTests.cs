@@ -55,6 +55,32 @@ public sealed class StickyPolicyTests
     }
 
     [Fact]
+    public async Task Fresh_browsers_alternate_workers_although_each_sends_a_CORS_preflight_on_a_connection_of_its_own()
+    {
+        await using var harness = await PolicyHarness.StartAsync(BalancingMode.Sticky);
+        var workers = new[] { await harness.AddWorkerAsync(0), await harness.AddWorkerAsync(1) };
+        using var client = RoundRobinPolicyTests.NewClient(harness, connectionClose: true);
+
+        // What a browser does for a cross-origin negotiate: OPTIONS without cookies, then the request itself, each on a
+        // new connection. If the preflight moved round-robin on, every browser's real request would reach the same worker.
+        var served = new List<string>();
+        for (var browser = 0; browser < 10; browser++)
+        {
+            using var preflight = new HttpRequestMessage(HttpMethod.Options, new Uri("/who", UriKind.Relative));
+            preflight.Headers.Add("Origin", "http://web.example");
+            preflight.Headers.Add("Access-Control-Request-Method", "POST");
+            using var preflightResponse = await client.SendAsync(preflight);
+            var preflightWorker = await preflightResponse.Content.ReadAsStringAsync();
+
+            var worker = await client.GetStringAsync(new Uri("/who", UriKind.Relative));
+            Assert.Equal(worker, preflightWorker);
+            served.Add(worker);
+        }
+
+        Assert.All(workers, worker => Assert.Equal(5, served.Count(name => name == worker.Name)));
+    }
+
+    [Fact]
     public async Task Head_arriving_in_pieces_is_routed_by_the_cookie_in_its_last_piece()
     {
         await using var harness = await PolicyHarness.StartAsync(BalancingMode.Sticky);
