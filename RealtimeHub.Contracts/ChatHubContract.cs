@@ -7,6 +7,27 @@ public static class ChatHubContract
 }
 
 /// <summary>
+/// The methods clients invoke on the hub. The server's hub implements it, so a client that invokes by these names,
+/// e.g. <c>connection.InvokeAsync(nameof(IChatHub.SendMessage), text)</c>, cannot drift from it.
+/// </summary>
+public interface IChatHub
+{
+    /// <summary>Sends <paramref name="text"/> to every client of every hub worker.</summary>
+    Task SendMessage(string text);
+
+    /// <summary>Joins <paramref name="room"/>; messages sent to it reach every member on every worker.</summary>
+    Task JoinRoom(string room);
+
+    Task LeaveRoom(string room);
+
+    /// <summary>Sends <paramref name="text"/> to the members of <paramref name="room"/>; only a member may.</summary>
+    Task SendToRoom(string room, string text);
+
+    /// <summary>The worker and the process that hold the caller's connection, and the transport it uses.</summary>
+    HubWorkerInfo WhoAmI();
+}
+
+/// <summary>
 /// The methods the hub invokes on its clients. The server's hub is typed by it, and clients subscribe by these names,
 /// e.g. <c>connection.On&lt;ChatMessage&gt;(nameof(IChatClient.ReceiveMessage), ...)</c>.
 /// </summary>

@@ -4,7 +4,6 @@ using ReferenceApp.AppHost.Dashboard.Authentication;
 using ReferenceApp.AppHost.Dashboard.Components;
 using ReferenceApp.AppHost.Dashboard.Listeners;
 using ReferenceApp.AppHost.Dashboard.Otlp;
-using ReferenceApp.AppHost.Dashboard.Resources;
 using ReferenceApp.AppHost.Dashboard.Telemetry;
 
 namespace ReferenceApp.AppHost.Dashboard;
@@ -12,7 +11,8 @@ namespace ReferenceApp.AppHost.Dashboard;
 /// <summary>
 /// The dashboard in the AppHost: a Blazor Server UI on its port behind the browser token, the OTLP receiver on two more
 /// behind the API key, and the telemetry kept in memory. The AppHost's resource services (IResourceMonitor,
-/// IConsoleLogs, IResourceCommands) are registered by the hosting layer.
+/// IConsoleLogs, IResourceCommands, and the SupervisorControlClient for the Supervisors' workers) are registered by the
+/// hosting layer.
 /// </summary>
 public static class DashboardExtensions
 {
@@ -27,7 +27,6 @@ public static class DashboardExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<TelemetryStore>();
-        services.AddSingleton<SupervisorControlClient>();
         services.AddDashboardListeners();
         services.AddDashboardAuthentication();
         services.AddOtlpReceiver();

@@ -8,7 +8,7 @@ using ReferenceApp.AppHost.Hosting.Orchestration;
 using ReferenceApp.AppHost.Hosting.Ports;
 using ReferenceApp.AppHost.Hosting.Projects;
 using ReferenceApp.AppHost.Hosting.Redis;
-using ReferenceApp.AppHost.Hosting.Supervision;
+using ReferenceApp.Supervisor.Contracts;
 
 namespace ReferenceApp.AppHost.Hosting;
 
@@ -141,7 +141,9 @@ public sealed class DistributedApplicationBuilder
         Services.AddSingleton<LaunchPlanner>();
         Services.AddSingleton<StartupReport>();
         Services.AddHttpClient(LaunchPlanner.ProbeHttpClient, http => http.Timeout = TimeSpan.FromSeconds(3));
-        Services.AddHttpClient<SupervisorControlClient>(SupervisorControlClient.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(3));
+        // The orchestrator's probes and the dashboard's workers table and actions. No retry handler: a retried kill or
+        // scale would act twice. The probes keep a shorter deadline of their own.
+        Services.AddHttpClient<SupervisorControlClient>(http => http.Timeout = TimeSpan.FromSeconds(10));
         Services.AddSingleton<Orchestrator>();
         Services.AddSingleton<IResourceCommands>(services => services.GetRequiredService<Orchestrator>());
         Services.AddHostedService(services => services.GetRequiredService<Orchestrator>());

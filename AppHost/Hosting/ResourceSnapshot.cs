@@ -1,3 +1,5 @@
+using ReferenceApp.Supervisor.Contracts;
+
 namespace ReferenceApp.AppHost.Hosting;
 
 /// <summary>One resource at one moment: what the console summary prints and the dashboard lists.</summary>
@@ -22,15 +24,8 @@ public sealed record ResourceSnapshot(
     DateTimeOffset? StartedAt,
     int? ExitCode,
     int Restarts,
-    SupervisorControl? Control)
+    ControlEndpoint? Control)
 {
     /// <summary>A short human note on the state, e.g. <c>Garnet 2.2.8</c> or <c>dependency redis failed</c>; null when there is none.</summary>
     public string? Description { get; init; }
-}
-
-/// <summary>How to reach a Supervisor's control API (CONTRACTS.md section 3): loopback address and bearer token.</summary>
-public sealed record SupervisorControl(Uri BaseAddress, string Token)
-{
-    // The token is a secret: keep it out of logs that print records.
-    public override string ToString() => $"SupervisorControl {{ BaseAddress = {BaseAddress} }}";
 }

@@ -17,7 +17,7 @@ public sealed partial class ChatHub(
     WorkerIdentity identity,
     LocalConnections localConnections,
     IOptions<RealtimeHubOptions> options,
-    TimeProvider time) : Hub<IChatClient>
+    TimeProvider time) : Hub<IChatClient>, IChatHub
 {
     private const string RoomGroupPrefix = "room:";
     private static readonly object RoomsKey = new();

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ReferenceApp.Supervisor.Balancing;
 using ReferenceApp.Supervisor.Configuration;
+using ReferenceApp.Supervisor.Contracts;
 using ReferenceApp.Supervisor.Policies;
 using ReferenceApp.Supervisor.Workers;
 
@@ -29,9 +30,12 @@ public static partial class ControlApi
         return app;
     }
 
-    private static StatusResponse GetStatus(WorkerPool pool, RollingReload reload, IBalancingPolicy balancer, IOptions<SupervisorOptions> options) =>
+    private static SupervisorStatus GetStatus(WorkerPool pool, RollingReload reload, IBalancingPolicy balancer, IOptions<SupervisorOptions> options) =>
         new(pool.ServiceName, balancer.Mode.ToString(), options.Value.Port, pool.DesiredWorkers, reload.Last,
-            pool.Slots.OrderBy(slot => slot.Index).Select(slot => WorkerStatusResponse.From(slot.Status())).ToArray());
+            pool.Slots.OrderBy(slot => slot.Index).Select(slot => Describe(slot.Status())).ToArray());
+
+    private static WorkerStatus Describe(WorkerSlotStatus slot) => new(slot.Index, slot.ProcessId, slot.State, slot.StartedAt, slot.Restarts,
+        slot.Heartbeat?.RssBytes, slot.Heartbeat?.GcHeapBytes, slot.Heartbeat?.InFlight, slot.Heartbeat?.RequestsServed, slot.LastExit);
 
     private static Results<Accepted<ReloadStatus>, Conflict<ProblemDetails>> Reload(RollingReload reload) =>
         reload.TryStart("control API", out var status)
@@ -120,20 +124,3 @@ public static partial class ControlApi
         public static partial void CommandFailed(ILogger logger, Exception exception);
     }
 }
-
-/// <summary>GET /status.</summary>
-internal sealed record StatusResponse(string Name, string Policy, int Port, int DesiredWorkers, ReloadStatus? Reload, IReadOnlyList<WorkerStatusResponse> Workers);
-
-/// <summary>One slot in GET /status.</summary>
-internal sealed record WorkerStatusResponse(int Index, int? Pid, WorkerState State, DateTimeOffset? StartedAt, int Restarts,
-    long? RssBytes, long? GcHeapBytes, long? InFlight, long? RequestsServed, WorkerExit? LastExit)
-{
-    public static WorkerStatusResponse From(WorkerSlotStatus slot) => new(slot.Index, slot.ProcessId, slot.State, slot.StartedAt, slot.Restarts,
-        slot.Heartbeat?.RssBytes, slot.Heartbeat?.GcHeapBytes, slot.Heartbeat?.InFlight, slot.Heartbeat?.RequestsServed, slot.LastExit);
-}
-
-/// <summary>Answer to a worker command.</summary>
-internal sealed record WorkerCommandResponse(int Index, int? Pid, string Action);
-
-/// <summary>Answer to POST /scale.</summary>
-internal sealed record ScaleResponse(int PreviousWorkers, int DesiredWorkers);

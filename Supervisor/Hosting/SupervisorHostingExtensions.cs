@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -16,6 +15,7 @@ using ReferenceApp.ServiceDefaults.Hosting;
 using ReferenceApp.ServiceDefaults.Telemetry;
 using ReferenceApp.Supervisor.Balancing;
 using ReferenceApp.Supervisor.Configuration;
+using ReferenceApp.Supervisor.Contracts;
 using ReferenceApp.Supervisor.Control;
 using ReferenceApp.Supervisor.Policies;
 using ReferenceApp.Supervisor.Telemetry;
@@ -127,7 +127,7 @@ public static class SupervisorHostingExtensions
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<SupervisorOptions>>((kestrel, supervisor) =>
             kestrel.Listen(IPAddress.Loopback, supervisor.Value.ControlPort));
         services.AddProblemDetails();
-        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, SupervisorControlJson.Default));
         return builder;
     }
 

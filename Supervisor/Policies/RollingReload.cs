@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using ReferenceApp.Supervisor.Contracts;
 using ReferenceApp.Supervisor.Telemetry;
 using ReferenceApp.Supervisor.Workers;
 
@@ -112,14 +113,3 @@ internal sealed partial class RollingReload(WorkerPool pool, SupervisorMetrics m
         public static partial void Finished(ILogger logger, ReloadState state, int replaced, string problem);
     }
 }
-
-/// <summary>Where a rolling reload is.</summary>
-internal enum ReloadState
-{
-    Running,
-    Completed,
-    Failed,
-}
-
-/// <summary>A rolling reload as the control API shows it.</summary>
-internal sealed record ReloadStatus(ReloadState State, string Trigger, DateTimeOffset StartedAt, DateTimeOffset? CompletedAt, int Replaced, string? Error);

@@ -1,4 +1,5 @@
 using ReferenceApp.Supervisor.Configuration;
+using ReferenceApp.Supervisor.Contracts;
 using ReferenceApp.Supervisor.Workers;
 
 namespace ReferenceApp.Supervisor.Policies;

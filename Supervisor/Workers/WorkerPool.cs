@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ReferenceApp.Supervisor.Configuration;
+using ReferenceApp.Supervisor.Contracts;
 using ReferenceApp.Supervisor.Telemetry;
 
 namespace ReferenceApp.Supervisor.Workers;

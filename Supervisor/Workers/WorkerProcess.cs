@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using ReferenceApp.ServiceDefaults.Supervision;
 using ReferenceApp.Supervisor.Balancing;
 using ReferenceApp.Supervisor.Channel;
+using ReferenceApp.Supervisor.Contracts;
 using ReferenceApp.Supervisor.Interop;
 
 namespace ReferenceApp.Supervisor.Workers;

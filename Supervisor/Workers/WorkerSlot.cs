@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using ReferenceApp.Supervisor.Configuration;
+using ReferenceApp.Supervisor.Contracts;
 using ReferenceApp.Supervisor.Policies;
 using ReferenceApp.Supervisor.Telemetry;
 

@@ -1,4 +1,5 @@
 using Microsoft.JSInterop;
+using ReferenceApp.RealtimeHub.Contracts;
 
 namespace ReferenceApp.Web.Browser;
 
@@ -54,9 +55,9 @@ public sealed class BrowserHubConnection : IAsyncDisposable
         {
             var methods = new
             {
-                message = ChatHubMethods.ReceiveMessage,
-                roomMessage = ChatHubMethods.ReceiveRoomMessage,
-                broadcast = ChatHubMethods.ReceiveBroadcast,
+                message = nameof(IChatClient.ReceiveMessage),
+                roomMessage = nameof(IChatClient.ReceiveRoomMessage),
+                broadcast = nameof(IChatClient.ReceiveBroadcast),
             };
             var session = await module.InvokeAsync<IJSObjectReference>("connect", cancellationToken, hubUrl.AbsoluteUri, transport, methods, receiver);
             return new BrowserHubConnection(session, receiver);
@@ -72,15 +73,15 @@ public sealed class BrowserHubConnection : IAsyncDisposable
         }
     }
 
-    public ValueTask<HubWorkerInfo> WhoAmIAsync() => _session.InvokeAsync<HubWorkerInfo>("invoke", ChatHubMethods.WhoAmI, Array.Empty<object>());
+    public ValueTask<HubWorkerInfo> WhoAmIAsync() => _session.InvokeAsync<HubWorkerInfo>("invoke", nameof(IChatHub.WhoAmI), Array.Empty<object>());
 
-    public ValueTask SendMessageAsync(string text) => _session.InvokeVoidAsync("invoke", ChatHubMethods.SendMessage, new object[] { text });
+    public ValueTask SendMessageAsync(string text) => _session.InvokeVoidAsync("invoke", nameof(IChatHub.SendMessage), new object[] { text });
 
-    public ValueTask SendToRoomAsync(string room, string text) => _session.InvokeVoidAsync("invoke", ChatHubMethods.SendToRoom, new object[] { room, text });
+    public ValueTask SendToRoomAsync(string room, string text) => _session.InvokeVoidAsync("invoke", nameof(IChatHub.SendToRoom), new object[] { room, text });
 
-    public ValueTask JoinRoomAsync(string room) => _session.InvokeVoidAsync("invoke", ChatHubMethods.JoinRoom, new object[] { room });
+    public ValueTask JoinRoomAsync(string room) => _session.InvokeVoidAsync("invoke", nameof(IChatHub.JoinRoom), new object[] { room });
 
-    public ValueTask LeaveRoomAsync(string room) => _session.InvokeVoidAsync("invoke", ChatHubMethods.LeaveRoom, new object[] { room });
+    public ValueTask LeaveRoomAsync(string room) => _session.InvokeVoidAsync("invoke", nameof(IChatHub.LeaveRoom), new object[] { room });
 
     public async ValueTask DisposeAsync()
     {

@@ -1,3 +1,5 @@
+using ReferenceApp.Supervisor.Contracts;
+
 namespace ReferenceApp.Web.Cluster;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace ReferenceApp.Web.Cluster;
 /// components what changed. One poller for every open page, so ten tabs cost the Supervisors no more than one.
 /// </summary>
 public sealed partial class ClusterMonitor(
-    SupervisorControlClient control,
+    ClusterControl control,
     RedisProbe redis,
     TimeProvider time,
     ILogger<ClusterMonitor> logger) : BackgroundService
@@ -130,11 +132,17 @@ public sealed partial class ClusterMonitor(
         {
             return new SupervisedService(service, await control.GetStatusAsync(service, cancellationToken), null);
         }
-        catch (Exception exception) when (exception is HttpRequestException or OperationCanceledException or System.Text.Json.JsonException or InvalidDataException
-                                          && !cancellationToken.IsCancellationRequested)
+        catch (SupervisorControlException exception)
         {
-            Log.StatusUnavailable(logger, service, exception.Message);
-            return new SupervisedService(service, null, exception is OperationCanceledException ? "no answer within 2 s" : exception.Message);
+            // The page already says that the Supervisor does not answer: tell why, or what it answered instead.
+            var reason = exception.StatusCode is null ? exception.Problem : exception.Message;
+            Log.StatusUnavailable(logger, service, reason);
+            return new SupervisedService(service, null, reason);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            Log.StatusUnavailable(logger, service, "no answer within 2 s");
+            return new SupervisedService(service, null, "no answer within 2 s");
         }
     }
 

@@ -1,3 +1,5 @@
+using ReferenceApp.Supervisor.Contracts;
+
 namespace ReferenceApp.Web.Cluster;
 
 /// <summary>Everything the Overview and Cluster pages show, as of one poll.</summary>

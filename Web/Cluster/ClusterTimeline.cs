@@ -1,4 +1,5 @@
 using System.Globalization;
+using ReferenceApp.Supervisor.Contracts;
 
 namespace ReferenceApp.Web.Cluster;
 
@@ -53,9 +54,9 @@ public static class ClusterTimeline
                 yield return new ClusterEvent(at, name, worker.Index, ClusterEventKind.Respawned,
                     $"{Worker(name, worker.Index)} respawned: pid {Invariant(previousPid)} → {Invariant(pid)} ({worker.State}, restarts {Invariant(worker.Restarts)})");
             }
-            else if (!string.Equals(worker.State, previous.State, StringComparison.OrdinalIgnoreCase))
+            else if (worker.State != previous.State)
             {
-                var exit = worker.LastExit is { } lastExit && !SameExit(lastExit, previous.LastExit) ? $" ({Describe(lastExit)})" : string.Empty;
+                var exit = worker.LastExit is { } lastExit && lastExit != previous.LastExit ? $" ({Describe(lastExit)})" : string.Empty;
                 yield return new ClusterEvent(at, name, worker.Index, ClusterEventKind.StateChanged,
                     $"{Worker(name, worker.Index)}{Pid(worker.Pid ?? previous.Pid)}: {previous.State} → {worker.State}{exit}");
             }
@@ -72,16 +73,12 @@ public static class ClusterTimeline
     public static IReadOnlyList<ClusterEvent> Append(IReadOnlyList<ClusterEvent> events, IEnumerable<ClusterEvent> newer) =>
         [.. newer.Reverse().Concat(events).Take(Capacity)];
 
-    // WorkerExit holds a JsonElement, which compares by reference: compare what it says instead.
-    private static bool SameExit(WorkerExit exit, WorkerExit? other) =>
-        other is not null && exit.At == other.At && exit.Code == other.Code && exit.SignalText == other.SignalText && exit.Reason == other.Reason;
-
     public static string Describe(WorkerExit exit)
     {
         var parts = new List<string>();
-        if (exit.SignalText is { } signal)
+        if (exit.Signal is { } signal)
         {
-            parts.Add($"signal {signal}");
+            parts.Add($"signal {SignalName(signal)}");
         }
         else if (exit.Code is { } code)
         {
@@ -95,6 +92,16 @@ public static class ClusterTimeline
 
         return parts.Count == 0 ? "exited" : string.Join(", ", parts);
     }
+
+    private static string SignalName(int signal) => signal switch
+    {
+        2 => "SIGINT",
+        6 => "SIGABRT",
+        9 => "SIGKILL",
+        11 => "SIGSEGV",
+        15 => "SIGTERM",
+        _ => Invariant(signal),
+    };
 
     private static string Worker(string service, int index) => $"{service}-{Invariant(index)}";
 

@@ -33,13 +33,13 @@ public static class WebFrontEndExtensions
         // Control commands must be sent exactly once (a retried kill would kill the replacement), and status polls are
         // better missed than late: no resilience handler on either client.
 #pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is marked experimental; it is the supported way to opt one client out of the defaults
-        builder.Services.AddHttpClient(SupervisorControlClient.HttpClientName).RemoveAllResilienceHandlers();
+        builder.Services.AddHttpClient(ClusterControl.HttpClientName).RemoveAllResilienceHandlers();
         builder.Services.AddHttpClient(RedisProbe.ApiHealthClient).RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001
 
         builder.Services.AddScoped<BrowserHttp>();
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<SupervisorControlClient>();
+        builder.Services.AddSingleton<ClusterControl>();
         builder.Services.AddSingleton<RedisProbe>();
         builder.Services.AddSingleton<ClusterMonitor>();
         builder.Services.AddHostedService(services => services.GetRequiredService<ClusterMonitor>());

@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text.Json;
-using System.Text.Json.Serialization;
+using ReferenceApp.Supervisor.Contracts;
 
 namespace ReferenceApp.Testing;
 
@@ -14,16 +12,16 @@ public sealed class SupervisorProcess : IAsyncDisposable
 {
     public static readonly TimeSpan ReadyDeadline = TimeSpan.FromSeconds(90);
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
-
     private SupervisorProcess(ChildProcess process, int port, int controlPort, string token)
     {
         Process = process;
         Port = port;
         ControlPort = controlPort;
         Token = token;
-        Control = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{controlPort.ToString(CultureInfo.InvariantCulture)}"), Timeout = TimeSpan.FromSeconds(30) };
+        Endpoint = new ControlEndpoint(new Uri($"http://127.0.0.1:{controlPort.ToString(CultureInfo.InvariantCulture)}/"), token);
+        Control = new HttpClient { BaseAddress = Endpoint.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
         Control.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        ControlClient = new SupervisorControlClient(Control);
         Public = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}"), Timeout = TimeSpan.FromSeconds(30) };
     }
 
@@ -37,8 +35,14 @@ public sealed class SupervisorProcess : IAsyncDisposable
 
     public string Token { get; }
 
-    /// <summary>The control API, with the bearer token.</summary>
+    /// <summary>The control API's address and token.</summary>
+    public ControlEndpoint Endpoint { get; }
+
+    /// <summary>The control API over raw HTTP, with the bearer token: for tests of its status codes.</summary>
     public HttpClient Control { get; }
+
+    /// <summary>The control API through the client the AppHost, its dashboard and the Web use.</summary>
+    public SupervisorControlClient ControlClient { get; }
 
     /// <summary>The public port (keep-alive connections; see <see cref="GetOnNewConnectionAsync"/>).</summary>
     public HttpClient Public { get; }
@@ -94,9 +98,8 @@ public sealed class SupervisorProcess : IAsyncDisposable
         }
     }
 
-    public async Task<SupervisorStatus> GetStatusAsync(CancellationToken cancellationToken = default) =>
-        await Control.GetFromJsonAsync<SupervisorStatus>(new Uri("/status", UriKind.Relative), Json, cancellationToken)
-        ?? throw new InvalidOperationException("GET /status returned nothing.");
+    public Task<SupervisorStatus> GetStatusAsync(CancellationToken cancellationToken = default) =>
+        ControlClient.GetStatusAsync(Endpoint, cancellationToken);
 
     /// <summary>Polls /status until <paramref name="condition"/> holds; returns that status.</summary>
     public Task<SupervisorStatus> WaitForStatusAsync(Func<SupervisorStatus, bool> condition, TimeSpan deadline, string what) =>
@@ -120,21 +123,3 @@ public sealed class SupervisorProcess : IAsyncDisposable
         await Process.DisposeAsync();
     }
 }
-
-/// <summary>GET /status of a Supervisor.</summary>
-public sealed record SupervisorStatus(string Name, string Policy, int Port, int DesiredWorkers, SupervisorReload? Reload, IReadOnlyList<SupervisorWorker> Workers)
-{
-    public IReadOnlyList<SupervisorWorker> Ready => Workers.Where(worker => worker.State == "Ready").ToArray();
-
-    public SupervisorWorker Worker(int index) => Workers.Single(worker => worker.Index == index);
-}
-
-/// <summary>One worker slot in GET /status.</summary>
-public sealed record SupervisorWorker(int Index, int? Pid, string State, DateTimeOffset? StartedAt, int Restarts, long? RssBytes,
-    long? GcHeapBytes, long? InFlight, long? RequestsServed, SupervisorWorkerExit? LastExit);
-
-/// <summary>How a worker process ended.</summary>
-public sealed record SupervisorWorkerExit(int? Code, int? Signal, DateTimeOffset At, string Reason);
-
-/// <summary>The running or last rolling reload.</summary>
-public sealed record SupervisorReload(string State, string Trigger, DateTimeOffset StartedAt, DateTimeOffset? CompletedAt, int Replaced, string? Error);

@@ -8,7 +8,7 @@ using ReferenceApp.AppHost.Hosting.Ports;
 using ReferenceApp.AppHost.Hosting.Processes;
 using ReferenceApp.AppHost.Hosting.Projects;
 using ReferenceApp.AppHost.Hosting.Redis;
-using ReferenceApp.AppHost.Hosting.Supervision;
+using ReferenceApp.Supervisor.Contracts;
 
 namespace ReferenceApp.AppHost.Hosting.Orchestration;
 

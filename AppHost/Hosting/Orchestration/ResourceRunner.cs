@@ -1,5 +1,6 @@
 using ReferenceApp.AppHost.Hosting.ApplicationModel;
 using ReferenceApp.AppHost.Hosting.Processes;
+using ReferenceApp.Supervisor.Contracts;
 
 namespace ReferenceApp.AppHost.Hosting.Orchestration;
 
@@ -18,7 +19,7 @@ internal abstract class ResourceRunner(Resource resource) : IAsyncDisposable
 
     public virtual IReadOnlyList<string> Endpoints => [];
 
-    public virtual SupervisorControl? Control => null;
+    public virtual ControlEndpoint? Control => null;
 
     /// <summary>A short note for the summary and the dashboard, e.g. <c>Garnet 2.2.8</c>.</summary>
     public virtual string? Description => null;

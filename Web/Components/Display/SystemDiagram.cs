@@ -1,4 +1,5 @@
 using System.Globalization;
+using ReferenceApp.Supervisor.Contracts;
 using ReferenceApp.Web.Cluster;
 
 namespace ReferenceApp.Web.Components.Display;
@@ -155,11 +156,11 @@ public sealed class SystemDiagram
             return new DiagramNode(name, x, y, w, h, name, [$"Supervisor · {Host(url)}", why], service is null && snapshot.IsLoaded ? "neutral" : snapshot.IsLoaded ? "error" : "warn");
         }
 
-        var ready = status.Workers.Count(worker => worker.IsReady);
+        var ready = status.Workers.Count(worker => worker.State == WorkerState.Ready);
         var tone = ready == 0 ? "error" : ready < status.DesiredWorkers ? "warn" : "ok";
         return new DiagramNode(name, x, y, w, h, name,
         [
-            $"Supervisor · {status.Policy ?? "?"} · :{status.Port.ToString(CultureInfo.InvariantCulture)}",
+            $"Supervisor · {status.Policy} · :{status.Port.ToString(CultureInfo.InvariantCulture)}",
             $"{ready.ToString(CultureInfo.InvariantCulture)}/{status.DesiredWorkers.ToString(CultureInfo.InvariantCulture)} workers ready",
         ], tone);
     }
@@ -182,7 +183,7 @@ public sealed class SystemDiagram
                 cellWidth,
                 WorkerHeight,
                 $"{name}-{worker.Index.ToString(CultureInfo.InvariantCulture)}",
-                [worker.State],
+                [worker.State.ToString()],
                 WorkerTone(worker.State),
                 worker.Pid));
         }
@@ -211,10 +212,10 @@ public sealed class SystemDiagram
             _ => "warn",
         });
 
-    public static string WorkerTone(string state) => state switch
+    public static string WorkerTone(WorkerState state) => state switch
     {
-        WorkerStates.Ready => "ok",
-        WorkerStates.Exited or WorkerStates.Failed => "error",
+        WorkerState.Ready => "ok",
+        WorkerState.Exited or WorkerState.Failed => "error",
         _ => "warn",
     };
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using ReferenceApp.Supervisor.Contracts;
 using ReferenceApp.Testing;
 using ReferenceApp.Testing.Http;
 using ReferenceApp.Testing.Interop;
@@ -68,7 +69,7 @@ public sealed class WorkerKillTests(ITestOutputHelper output)
         var report = await load;
         var killedPids = kills.Select(kill => kill.Pid).ToHashSet();
         var after = await supervisor.WaitForStatusAsync(
-            status => status.Workers.Count == 2 && status.Workers.All(worker => worker.State == "Ready" && !killedPids.Contains(worker.Pid!.Value)),
+            status => status.Workers.Count == 2 && status.Workers.All(worker => worker.State == WorkerState.Ready && !killedPids.Contains(worker.Pid!.Value)),
             Apps.Deadline, "every killed worker to be replaced by a ready one");
 
         output.WriteLine($"{policy}: {kills.Count} kills ({string.Join(", ", kills.Select(k => $"{k.AtSeconds:F1}s api-{k.Index} pid {k.Pid}"))}), {delayed} kills delayed until a replacement was ready");
@@ -86,7 +87,7 @@ public sealed class WorkerKillTests(ITestOutputHelper output)
             ["failedRate"] = report.FailedRate,
             ["outcomes"] = report.Outcomes(),
             ["target"] = policy == "RoundRobin" ? RoundRobinTarget : null,
-            ["workersBack"] = after.Workers.Count(w => w.State == "Ready"),
+            ["workersBack"] = after.Workers.Count(w => w.State == WorkerState.Ready),
             ["restarts"] = after.Workers.Sum(w => w.Restarts),
         });
 

@@ -1,4 +1,5 @@
 using System.Net;
+using ReferenceApp.Supervisor.Contracts;
 using ReferenceApp.Testing;
 using ReferenceApp.Testing.Http;
 using ReferenceApp.Testing.Load;
@@ -36,11 +37,11 @@ public sealed class RollingReloadTests(ITestOutputHelper output)
             }
 
             var done = await supervisor.WaitForStatusAsync(
-                status => status.Reload is { State: not "Running" } finished && finished.StartedAt >= startedAt.AddSeconds(-1),
+                status => status.Reload is { State: not ReloadState.Running } finished && finished.StartedAt >= startedAt.AddSeconds(-1),
                 TimeSpan.FromSeconds(180), $"reload {reload} to finish");
-            Assert.Equal("Completed", done.Reload!.State);
+            Assert.Equal(ReloadState.Completed, done.Reload!.State);
             durations.Add(done.Reload.CompletedAt!.Value - done.Reload.StartedAt);
-            Assert.All(done.Workers, worker => Assert.Equal("Ready", worker.State));
+            Assert.All(done.Workers, worker => Assert.Equal(WorkerState.Ready, worker.State));
             Assert.DoesNotContain(done.Workers, worker => replaced.Contains(worker.Pid!.Value));
             replaced.UnionWith(done.Workers.Select(worker => worker.Pid!.Value));
         }

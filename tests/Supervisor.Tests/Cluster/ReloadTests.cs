@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
+using ReferenceApp.Supervisor.Contracts;
 using ReferenceApp.Testing;
 using ReferenceApp.Testing.Interop;
 using Xunit.Abstractions;
@@ -22,17 +23,13 @@ public sealed class ReloadTests(ITestOutputHelper output)
         await Eventually.TrueAsync(() => load.Succeeded > 20, Apps.Deadline, "the load to flow");
 
         var stopwatch = Stopwatch.StartNew();
-        using (var response = await supervisor.PostAsync("/reload"))
-        {
-            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        }
+        var started = await supervisor.ControlClient.ReloadAsync(supervisor.Endpoint, CancellationToken.None);
+        Assert.Equal((ReloadState.Running, "control API"), (started.State, started.Trigger));
+        var again = await Assert.ThrowsAsync<SupervisorControlException>(() => supervisor.ControlClient.ReloadAsync(supervisor.Endpoint, CancellationToken.None));
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.StartsWith("A rolling reload is already running.", again.Problem, StringComparison.Ordinal);
 
-        using (var again = await supervisor.PostAsync("/reload"))
-        {
-            Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
-        }
-
-        var done = await supervisor.WaitForStatusAsync(status => status.Reload?.State != "Running", TimeSpan.FromSeconds(120), "the reload to finish");
+        var done = await supervisor.WaitForStatusAsync(status => status.Reload?.State != ReloadState.Running, TimeSpan.FromSeconds(120), "the reload to finish");
         var reloadTime = stopwatch.Elapsed;
         var servedDuringReload = load.Succeeded;
         await Eventually.TrueAsync(() => load.Succeeded > servedDuringReload + 20, Apps.Deadline, "the load to flow after the reload");
@@ -46,11 +43,11 @@ public sealed class ReloadTests(ITestOutputHelper output)
             output.WriteLine("  failed: " + failure);
         }
 
-        Assert.Equal("Completed", done.Reload!.State);
+        Assert.Equal(ReloadState.Completed, done.Reload!.State);
         Assert.Equal(2, done.Reload.Replaced);
         var fresh = done.Workers.Select(worker => worker.Pid!.Value).ToArray();
         Assert.Empty(fresh.Intersect(old));
-        Assert.All(done.Workers, worker => Assert.Equal("Ready", worker.State));
+        Assert.All(done.Workers, worker => Assert.Equal(WorkerState.Ready, worker.State));
         Assert.All(old, pid => Assert.False(ProcessTable.IsAlive(pid)));
         Assert.Subset(fresh.Concat(old).ToHashSet(), load.Pids.Keys.ToHashSet());
 
@@ -77,7 +74,7 @@ public sealed class ReloadTests(ITestOutputHelper output)
 
         Assert.True(supervisor.Process.Signal(Signals.SIGHUP));
 
-        var after = await supervisor.WaitForStatusAsync(status => status.Reload is { State: "Completed" }, Apps.Deadline, "the SIGHUP reload to complete");
+        var after = await supervisor.WaitForStatusAsync(status => status.Reload is { State: ReloadState.Completed }, Apps.Deadline, "the SIGHUP reload to complete");
         Assert.Equal("SIGHUP", after.Reload!.Trigger);
         Assert.NotEqual(before, after.Worker(0).Pid);
         Assert.False(supervisor.Process.HasExited);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using ReferenceApp.Supervisor.Contracts;
 using ReferenceApp.Testing;
 using ReferenceApp.Testing.Interop;
 using Xunit.Abstractions;
@@ -18,7 +19,7 @@ public sealed class RestartTests(ITestOutputHelper output)
         var stopwatch = Stopwatch.StartNew();
         Assert.True(Signals.Send(victim, Signals.SIGKILL));
         var after = await supervisor.WaitForStatusAsync(
-            status => status.Worker(0) is { State: "Ready", Pid: { } pid } && pid != victim,
+            status => status.Worker(0) is { State: WorkerState.Ready, Pid: { } pid } && pid != victim,
             Apps.Deadline, "worker 0 to be replaced");
         output.WriteLine($"SIGKILLed worker replaced and ready after {stopwatch.ElapsedMilliseconds} ms");
 
@@ -58,16 +59,16 @@ public sealed class RestartTests(ITestOutputHelper output)
             var stopwatch = Stopwatch.StartNew();
             Assert.True(Signals.Send((await supervisor.GetStatusAsync()).Worker(0).Pid!.Value, Signals.SIGKILL));
 
-            var states = new List<string>();
+            var states = new List<WorkerState>();
             var failed = await supervisor.WaitForStatusAsync(status =>
             {
                 states.Add(status.Worker(0).State);
-                return status.Worker(0).State == "Failed";
+                return status.Worker(0).State == WorkerState.Failed;
             }, Apps.Deadline, "worker 0 to be marked Failed");
             output.WriteLine($"Failed after {stopwatch.ElapsedMilliseconds} ms; states seen: {string.Join(" ", states.Distinct())}");
 
             // 4 unstable exits (the kill and 3 crashes) with 0.3 + 0.6 + 1.2 s of backoff between them.
-            Assert.Contains("Backoff", states);
+            Assert.Contains(WorkerState.Backoff, states);
             Assert.True(stopwatch.Elapsed >= TimeSpan.FromSeconds(2.1), $"gave up after {stopwatch.Elapsed}, faster than the backoff allows");
             var slot = failed.Worker(0);
             Assert.Equal(3, slot.Restarts);
@@ -75,7 +76,7 @@ public sealed class RestartTests(ITestOutputHelper output)
             Assert.Equal(3, slot.LastExit?.Code);
 
             // It does not spin, and the rest of the cluster keeps serving.
-            await Eventually.HoldsForAsync(async () => (await supervisor.GetStatusAsync()).Worker(0) is { State: "Failed", Restarts: 3, Pid: null },
+            await Eventually.HoldsForAsync(async () => (await supervisor.GetStatusAsync()).Worker(0) is { State: WorkerState.Failed, Restarts: 3, Pid: null },
                 TimeSpan.FromSeconds(3), "the failed slot to stay failed without restarts");
             Assert.False(supervisor.Process.HasExited);
             Assert.Equal([healthy!.Value], ProcessTable.ChildrenOf(supervisor.Pid));
@@ -91,7 +92,7 @@ public sealed class RestartTests(ITestOutputHelper output)
                 Assert.Equal(HttpStatusCode.Accepted, restart.StatusCode);
             }
 
-            await supervisor.WaitForStatusAsync(status => status.Worker(0).State == "Ready", Apps.Deadline, "worker 0 to be back");
+            await supervisor.WaitForStatusAsync(status => status.Worker(0).State == WorkerState.Ready, Apps.Deadline, "worker 0 to be back");
         }
         finally
         {
@@ -111,7 +112,7 @@ public sealed class RestartTests(ITestOutputHelper output)
         }
 
         var after = await supervisor.WaitForStatusAsync(
-            status => status.Worker(0) is { State: "Ready", Pid: { } pid, LastExit: not null } && pid != before,
+            status => status.Worker(0) is { State: WorkerState.Ready, Pid: { } pid, LastExit: not null } && pid != before,
             Apps.Deadline, "worker 0 to be replaced");
         Assert.Equal(0, after.Worker(0).LastExit!.Code);
         Assert.Equal("restart requested", after.Worker(0).LastExit!.Reason);

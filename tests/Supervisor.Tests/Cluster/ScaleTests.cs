@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using ReferenceApp.Supervisor.Contracts;
 using ReferenceApp.Testing;
 
 namespace ReferenceApp.Supervisor.Tests.Cluster;
@@ -29,7 +30,7 @@ public sealed class ScaleTests
 
         var one = await supervisor.WaitForStatusAsync(status => status.Workers.Count == 1, Apps.Deadline, "1 worker");
         var survivor = one.Worker(0);
-        Assert.Equal("Ready", survivor.State);
+        Assert.Equal(WorkerState.Ready, survivor.State);
         Assert.Equal(pids[0], survivor.Pid);
         await Eventually.TrueAsync(() => ProcessTable.ChildrenOf(supervisor.Pid).Count == 1, Apps.Deadline, "the removed workers to exit");
         Assert.All(pids.Skip(1), pid => Assert.False(ProcessTable.IsAlive(pid)));

@@ -1,6 +1,8 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using ReferenceApp.Supervisor.Contracts;
 using ReferenceApp.Testing;
 
 namespace ReferenceApp.Supervisor.Tests.Cluster;
@@ -102,6 +104,37 @@ public sealed class SharedPortTests(TestWorkerCluster cluster) : IClassFixture<T
         using var status = await Supervisor.Control.GetAsync(new Uri("/status", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, status.StatusCode);
         Assert.All((await Supervisor.GetStatusAsync()).Workers, worker => Assert.Null(worker.LastExit));
+    }
+
+    [Fact]
+    public async Task Status_keeps_its_wire_format_with_states_by_name()
+    {
+        var json = await Supervisor.Control.GetStringAsync(new Uri("/status", UriKind.Relative));
+
+        Assert.StartsWith("""{"name":"probe","policy":"ReusePort","port":""", json, StringComparison.Ordinal);
+        Assert.Contains(""","desiredWorkers":2,"reload":null,"workers":[{"index":0,"pid":""", json, StringComparison.Ordinal);
+        Assert.Matches("\"state\":\"(Starting|Ready|Draining|Stopping|Exited|Backoff|Failed)\",\"startedAt\":", json);
+        Assert.Equal(2, (await Supervisor.GetStatusAsync()).Workers.Count);
+    }
+
+    [Fact]
+    public async Task Control_client_reports_a_wrong_token_an_unknown_worker_and_a_closed_port_apart()
+    {
+        var wrongToken = Supervisor.Endpoint with { Token = "wrong-" + TestWorkerCluster.ControlToken };
+        var refused = await Assert.ThrowsAsync<SupervisorControlException>(() => Supervisor.ControlClient.GetStatusAsync(wrongToken, CancellationToken.None));
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Contains("bearer token", refused.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(TestWorkerCluster.ControlToken, refused.Message + wrongToken, StringComparison.Ordinal);
+
+        var unknown = await Assert.ThrowsAsync<SupervisorControlException>(() => Supervisor.ControlClient.KillWorkerAsync(Supervisor.Endpoint, 7, CancellationToken.None));
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal("There is no worker 7.: Workers are numbered 0 to 1.", unknown.Problem);
+
+        var closed = Supervisor.Endpoint with { BaseAddress = new Uri($"http://127.0.0.1:{FreePort.Next().ToString(CultureInfo.InvariantCulture)}/") };
+        var unanswered = await Assert.ThrowsAsync<SupervisorControlException>(() => Supervisor.ControlClient.GetStatusAsync(closed, CancellationToken.None));
+        Assert.Null(unanswered.StatusCode);
+        Assert.IsType<HttpRequestException>(unanswered.InnerException);
+        Assert.StartsWith("The Supervisor's control API did not answer: ", unanswered.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
+using ReferenceApp.Supervisor.Contracts;
 using ReferenceApp.Testing;
 using ReferenceApp.Testing.Interop;
 using Xunit.Abstractions;
@@ -23,7 +24,7 @@ public sealed class WatchdogTests(ITestOutputHelper output)
         var stopwatch = Stopwatch.StartNew();
         Assert.True(Signals.Send(hung, Signals.SIGSTOP));
         var after = await supervisor.WaitForStatusAsync(
-            status => status.Worker(0) is { State: "Ready", Pid: { } pid } && pid != hung,
+            status => status.Worker(0) is { State: WorkerState.Ready, Pid: { } pid } && pid != hung,
             Apps.Deadline, "the hung worker to be replaced");
         output.WriteLine($"Hung worker replaced and ready after {stopwatch.ElapsedMilliseconds} ms");
 
@@ -55,7 +56,7 @@ public sealed class WatchdogTests(ITestOutputHelper output)
         }
 
         var after = await supervisor.WaitForStatusAsync(
-            status => status.Worker(0) is { State: "Ready", Pid: { } pid, RssBytes: > 0, LastExit: not null } && pid != before.Pid,
+            status => status.Worker(0) is { State: WorkerState.Ready, Pid: { } pid, RssBytes: > 0, LastExit: not null } && pid != before.Pid,
             Apps.Deadline, "the worker to be recycled and the old one to exit");
         var recycled = after.Worker(0);
         Assert.Contains("memory", recycled.LastExit!.Reason, StringComparison.Ordinal);

@@ -1,4 +1,4 @@
-using System.Text.Json;
+using ReferenceApp.Supervisor.Contracts;
 using ReferenceApp.Web.Cluster;
 
 namespace ReferenceApp.Web.Tests.Cluster;
@@ -10,8 +10,8 @@ public sealed class ClusterTimelineTests
     [Fact]
     public void Worker_with_a_new_pid_in_its_slot_is_reported_as_respawned()
     {
-        var before = Service(Worker(0, 100, "Ready"), Worker(1, 101, "Ready"));
-        var after = Service(Worker(0, 100, "Ready"), Worker(1, 205, "Ready", restarts: 1));
+        var before = Service(Worker(0, 100, WorkerState.Ready), Worker(1, 101, WorkerState.Ready));
+        var after = Service(Worker(0, 100, WorkerState.Ready), Worker(1, 205, WorkerState.Ready, restarts: 1));
 
         var events = ClusterTimeline.Diff(before, after, At).ToList();
 
@@ -24,9 +24,9 @@ public sealed class ClusterTimelineTests
     [Fact]
     public void Respawn_is_recognised_across_polls_that_saw_the_slot_without_a_process()
     {
-        var kill = new WorkerExit(null, JsonSerializer.SerializeToElement(9), At, "killed");
-        var backoff = Service(Worker(1, 0, "Backoff", lastExit: kill) with { Pid = null });
-        var starting = Service(Worker(1, 205, "Starting", restarts: 1, lastExit: kill));
+        var kill = new WorkerExit(null, 9, At, "killed");
+        var backoff = Service(Worker(1, 0, WorkerState.Backoff, lastExit: kill) with { Pid = null });
+        var starting = Service(Worker(1, 205, WorkerState.Starting, restarts: 1, lastExit: kill));
 
         var respawned = Assert.Single(ClusterTimeline.Diff(backoff, starting, At, index => index == 1 ? 101 : null));
 
@@ -37,9 +37,9 @@ public sealed class ClusterTimelineTests
     [Fact]
     public void Exit_already_reported_is_not_repeated_on_later_state_changes()
     {
-        var kill = new WorkerExit(null, JsonSerializer.SerializeToElement(9), At, "killed");
-        var starting = Service(Worker(1, 205, "Starting", lastExit: kill));
-        var ready = Service(Worker(1, 205, "Ready", lastExit: kill with { Signal = JsonSerializer.SerializeToElement(9) }));
+        var kill = new WorkerExit(null, 9, At, "killed");
+        var starting = Service(Worker(1, 205, WorkerState.Starting, lastExit: kill));
+        var ready = Service(Worker(1, 205, WorkerState.Ready, lastExit: kill with { Signal = 9 }));
 
         Assert.Equal("api-1 pid 205: Starting → Ready", Assert.Single(ClusterTimeline.Diff(starting, ready, At)).Text);
     }
@@ -47,9 +47,9 @@ public sealed class ClusterTimelineTests
     [Fact]
     public void State_change_names_how_the_previous_process_ended()
     {
-        var kill = new WorkerExit(null, JsonSerializer.SerializeToElement(9), At, "killed through the control API");
-        var before = Service(Worker(0, 100, "Ready"));
-        var after = Service(Worker(0, 100, "Backoff", lastExit: kill));
+        var kill = new WorkerExit(null, 9, At, "killed through the control API");
+        var before = Service(Worker(0, 100, WorkerState.Ready));
+        var after = Service(Worker(0, 100, WorkerState.Backoff, lastExit: kill));
 
         var change = Assert.Single(ClusterTimeline.Diff(before, after, At));
 
@@ -59,8 +59,8 @@ public sealed class ClusterTimelineTests
     [Fact]
     public void Scaling_reports_added_and_removed_slots()
     {
-        var two = Service(Worker(0, 100, "Ready"), Worker(1, 101, "Ready"));
-        var three = Service(Worker(0, 100, "Ready"), Worker(1, 101, "Ready"), Worker(2, 102, "Starting"));
+        var two = Service(Worker(0, 100, WorkerState.Ready), Worker(1, 101, WorkerState.Ready));
+        var three = Service(Worker(0, 100, WorkerState.Ready), Worker(1, 101, WorkerState.Ready), Worker(2, 102, WorkerState.Starting));
 
         Assert.Equal(ClusterEventKind.WorkerAdded, Assert.Single(ClusterTimeline.Diff(two, three, At)).Kind);
         Assert.Equal(ClusterEventKind.WorkerRemoved, Assert.Single(ClusterTimeline.Diff(three, two, At)).Kind);
@@ -69,7 +69,7 @@ public sealed class ClusterTimelineTests
     [Fact]
     public void Unchanged_cluster_and_first_poll_report_nothing()
     {
-        var service = Service(Worker(0, 100, "Ready"));
+        var service = Service(Worker(0, 100, WorkerState.Ready));
 
         Assert.Empty(ClusterTimeline.Diff(service, service, At));
         Assert.Empty(ClusterTimeline.Diff(null, service, At));
@@ -78,7 +78,7 @@ public sealed class ClusterTimelineTests
     [Fact]
     public void Supervisor_that_stops_answering_and_comes_back_is_reported_both_ways()
     {
-        var up = Service(Worker(0, 100, "Ready"));
+        var up = Service(Worker(0, 100, WorkerState.Ready));
         var down = new SupervisedService("api", null, "connection refused");
 
         Assert.Equal(ClusterEventKind.SupervisorUnreachable, Assert.Single(ClusterTimeline.Diff(up, down, At)).Kind);
@@ -99,8 +99,8 @@ public sealed class ClusterTimelineTests
     private static ClusterEvent Event(string text) => new(At, "api", null, ClusterEventKind.Command, text);
 
     private static SupervisedService Service(params WorkerStatus[] workers) =>
-        new("api", new SupervisorStatus("api", "RoundRobin", 5080, workers.Length, workers), null);
+        new("api", new SupervisorStatus("api", "RoundRobin", 5080, workers.Length, Reload: null, workers), null);
 
-    private static WorkerStatus Worker(int index, int pid, string state, int restarts = 0, WorkerExit? lastExit = null) =>
+    private static WorkerStatus Worker(int index, int pid, WorkerState state, int restarts = 0, WorkerExit? lastExit = null) =>
         new(index, pid, state, At, restarts, 100_000_000, 10_000_000, 0, 0, lastExit);
 }

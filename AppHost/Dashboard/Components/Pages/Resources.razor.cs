@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Components;
-using ReferenceApp.AppHost.Dashboard.Resources;
 using ReferenceApp.AppHost.Hosting;
+using ReferenceApp.Supervisor.Contracts;
 
 namespace ReferenceApp.AppHost.Dashboard.Components.Pages;
 
@@ -104,9 +104,9 @@ public sealed partial class Resources
                     {
                         return (resource.Name, Status: await Control.GetStatusAsync(resource.Control!, cancellationToken), Error: (string?)null);
                     }
-                    catch (Exception exception) when (exception is HttpRequestException or SupervisorCommandException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+                    catch (SupervisorControlException exception)
                     {
-                        return (resource.Name, Status: (SupervisorStatus?)null, Error: $"The Supervisor's control API did not answer: {exception.Message}");
+                        return (resource.Name, Status: (SupervisorStatus?)null, Error: exception.Message);
                     }
                 });
                 var results = await Task.WhenAll(polls);
@@ -199,8 +199,7 @@ public sealed partial class Resources
             _notice = (done, false);
             Log.ActionDone(Logger, done);
         }
-        catch (Exception exception) when (exception is SupervisorCommandException or HttpRequestException or ArgumentException or InvalidOperationException
-                                          || exception is OperationCanceledException)
+        catch (Exception exception) when (exception is SupervisorControlException or ArgumentException or InvalidOperationException or OperationCanceledException)
         {
             _notice = (exception.Message, true);
             Log.ActionFailed(Logger, name, exception);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using ReferenceApp.AppHost.Dashboard.Telemetry;
 using ReferenceApp.AppHost.Hosting;
+using ReferenceApp.Supervisor.Contracts;
 
 namespace ReferenceApp.AppHost.Dashboard.Components.Parts;
 
@@ -59,13 +60,13 @@ public static class Display
         _ => "idle",
     };
 
-    /// <summary>The badge class for a worker state as the Supervisor names it.</summary>
-    public static string WorkerTone(string state) => state switch
+    /// <summary>The badge class for a worker state.</summary>
+    public static string WorkerTone(WorkerState state) => state switch
     {
-        "Ready" => "ok",
-        "Starting" => "info",
-        "Draining" or "Stopping" or "Backoff" => "warn",
-        "Failed" => "bad",
+        WorkerState.Ready => "ok",
+        WorkerState.Starting => "info",
+        WorkerState.Draining or WorkerState.Stopping or WorkerState.Backoff => "warn",
+        WorkerState.Failed => "bad",
         _ => "idle",
     };
 
