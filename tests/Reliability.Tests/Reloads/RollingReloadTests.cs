@@ -63,10 +63,9 @@ public sealed class RollingReloadTests(ITestOutputHelper output)
         });
 
         Assert.True(report.Requests > 100, $"the load barely ran: {report.Describe()}");
-        // Not one request lost that a client could not have retried: no 5xx, no cut response, no refused or reset new
-        // connection, no timeout. A keep-alive connection that a draining worker closes just as the next request goes out
-        // is the one race HTTP/1.1 leaves open (RFC 9112 section 9.3.1); those are counted and reported, and bounded here.
-        Assert.Equal(0, report.Unretryable);
-        Assert.True(report.Retryable <= Math.Max(5, report.Requests / 1000), $"{report.Retryable} keep-alive connections closed under a request: {report.Describe()}");
+        // Not one request lost, by the strictest count: no 5xx, no cut response, no refused or reset connection, no timeout,
+        // and no keep-alive connection closed under a request. A draining worker answers Connection: close and keeps its
+        // accept loop open until its clients have left, so even the race RFC 9112 section 9.3.1 allows must not happen.
+        Assert.True(report.Failed + report.ServerErrors == 0, report.Describe());
     }
 }
