@@ -162,6 +162,14 @@ public sealed partial class Resources
         RunAsync(resource.Name, null, $"Replacing {resource.Name}-{worker.Index} (pid {worker.Pid}) gracefully.",
             token => Control.RestartWorkerAsync(resource.Control!, worker.Index, token));
 
+    /// <summary>
+    /// A Supervisor's line comes from the status this page polled itself, the one its worker table shows, so the two never
+    /// disagree; the orchestrator's description (from its own, slower health probe) is for everything else.
+    /// </summary>
+    private static string? Describe(ResourceSnapshot resource, SupervisorStatus? status) => status is null
+        ? resource.Description
+        : $"{status.Workers.Count(worker => worker.State == WorkerState.Ready)}/{status.DesiredWorkers} workers ready, {status.Policy}";
+
     private Task ReloadAsync(ResourceSnapshot resource) =>
         RunAsync(resource.Name, null, $"Rolling reload of {resource.Name} started: one worker at a time.",
             token => Control.ReloadAsync(resource.Control!, token));
