@@ -84,7 +84,7 @@ internal sealed class LatencyProbe(HttpClient api, Uri hubA, Uri hubB) : IAsyncD
             _expected = $"chat {i} {Guid.NewGuid():N}";
             _chatAtB = new(TaskCreationOptions.RunContinuationsAsynchronously);
             var sent = Stopwatch.GetTimestamp();
-            await _clientA.InvokeAsync("SendMessage", _expected);
+            await _clientA.InvokeAsync(nameof(IChatHub.SendMessage), _expected);
             var arrived = await WaitAsync(_chatAtB.Task);
             samples.Add(Stopwatch.GetElapsedTime(sent, arrived).TotalMilliseconds);
         }
@@ -107,7 +107,7 @@ internal sealed class LatencyProbe(HttpClient api, Uri hubA, Uri hubB) : IAsyncD
             .WithUrl(new Uri(hub, ChatHubContract.Path), Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets)
             .Build();
         await connection.StartAsync();
-        return (connection, (await connection.InvokeAsync<HubWorkerInfo>("WhoAmI")).Pid);
+        return (connection, (await connection.InvokeAsync<HubWorkerInfo>(nameof(IChatHub.WhoAmI))).Pid);
     }
 }
 

@@ -64,15 +64,15 @@ internal sealed class HubClient : IAsyncDisposable
         return client;
     }
 
-    public Task<HubWorkerInfo> WhoAmIAsync() => _connection.InvokeAsync<HubWorkerInfo>("WhoAmI");
+    public Task<HubWorkerInfo> WhoAmIAsync() => _connection.InvokeAsync<HubWorkerInfo>(nameof(IChatHub.WhoAmI));
 
-    public Task SendMessageAsync(string text) => _connection.InvokeAsync("SendMessage", text);
+    public Task SendMessageAsync(string text) => _connection.InvokeAsync(nameof(IChatHub.SendMessage), text);
 
-    public Task JoinRoomAsync(string room) => _connection.InvokeAsync("JoinRoom", room);
+    public Task JoinRoomAsync(string room) => _connection.InvokeAsync(nameof(IChatHub.JoinRoom), room);
 
-    public Task LeaveRoomAsync(string room) => _connection.InvokeAsync("LeaveRoom", room);
+    public Task LeaveRoomAsync(string room) => _connection.InvokeAsync(nameof(IChatHub.LeaveRoom), room);
 
-    public Task SendToRoomAsync(string room, string text) => _connection.InvokeAsync("SendToRoom", room, text);
+    public Task SendToRoomAsync(string room, string text) => _connection.InvokeAsync(nameof(IChatHub.SendToRoom), room, text);
 
     /// <summary>Waits until a received item matches, within <see cref="DeliveryDeadline"/>, and returns it.</summary>
     public static Task<T> WaitForAsync<T>(ConcurrentQueue<T> received, Func<T, bool> match, string what) where T : class =>
