@@ -37,6 +37,9 @@ internal sealed partial class HandoffAcceptLoop : IDisposable
     private long _retryParkedAfter;
     private volatile bool _stopping;
     private uint _cursor;
+
+    // Whether the last connection routed by turn held the turn (see Route).
+    private bool _cursorHeld;
     private long _acceptPausedUntil;
     private long _handedOff;
 
@@ -409,11 +412,11 @@ internal sealed partial class HandoffAcceptLoop : IDisposable
         _retryParkedAfter = _parked.Count > 0 ? now + 5 : 0;
     }
 
-    /// <summary>Hands the connection to the affinity worker if it can take it, else to the next routable one; parks it if none can.</summary>
     /// <summary>
     /// Hands a connection to the worker its affinity id names, else to the next routable worker in turn. A connection that
     /// does not advance round-robin (a CORS preflight) goes to the worker the next connection will reach, which is where
-    /// the browser's real request, on a connection of its own, lands right after it.
+    /// the browser's real request, on a connection of its own, lands right after it. Only one connection in a row may hold
+    /// the turn, so a stream of preflights alone still spreads over the workers. Parks the connection if none can take it.
     /// </summary>
     private void Route(SafeSocketHandle connection, string? affinityId, HandoffRoutes routes, bool advancesRoundRobin = true)
     {
@@ -430,7 +433,8 @@ internal sealed partial class HandoffAcceptLoop : IDisposable
             var worker = workers[(int)(position % (uint)workers.Length)];
             if (worker.IsRoutable && TrySend(worker, connection))
             {
-                if (!advancesRoundRobin)
+                _cursorHeld = !advancesRoundRobin && !_cursorHeld;
+                if (_cursorHeld)
                 {
                     _cursor = position;
                 }

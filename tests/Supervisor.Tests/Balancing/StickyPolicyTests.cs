@@ -81,6 +81,24 @@ public sealed class StickyPolicyTests
     }
 
     [Fact]
+    public async Task A_stream_of_preflights_alone_still_spreads_over_the_workers()
+    {
+        await using var harness = await PolicyHarness.StartAsync(BalancingMode.Sticky);
+        var workers = new[] { await harness.AddWorkerAsync(0), await harness.AddWorkerAsync(1) };
+        using var client = RoundRobinPolicyTests.NewClient(harness, connectionClose: true);
+
+        var served = new List<string>();
+        for (var preflight = 0; preflight < 20; preflight++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Options, new Uri("/who", UriKind.Relative));
+            using var response = await client.SendAsync(request);
+            served.Add(await response.Content.ReadAsStringAsync());
+        }
+
+        Assert.All(workers, worker => Assert.Equal(10, served.Count(name => name == worker.Name)));
+    }
+
+    [Fact]
     public async Task Head_arriving_in_pieces_is_routed_by_the_cookie_in_its_last_piece()
     {
         await using var harness = await PolicyHarness.StartAsync(BalancingMode.Sticky);
