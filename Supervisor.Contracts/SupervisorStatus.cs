@@ -6,7 +6,12 @@ namespace ReferenceApp.Supervisor.Contracts;
 /// <param name="Name">The supervised service, e.g. <c>api</c>.</param>
 /// <param name="Policy">The balancing policy: <c>ReusePort</c>, <c>RoundRobin</c> or <c>Sticky</c>.</param>
 /// <param name="Reload">The running or the last rolling reload; null before the first.</param>
-public sealed record SupervisorStatus(string Name, string Policy, int Port, int DesiredWorkers, ReloadStatus? Reload, IReadOnlyList<WorkerStatus> Workers);
+public sealed record SupervisorStatus(string Name, string Policy, int Port, int DesiredWorkers, ReloadStatus? Reload, IReadOnlyList<WorkerStatus> Workers)
+{
+    /// <summary>How many workers are Ready: derived from <see cref="Workers"/>, so it is not on the wire.</summary>
+    [JsonIgnore]
+    public int ReadyWorkers => Workers.Count(worker => worker.State == WorkerState.Ready);
+}
 
 /// <summary>One worker slot: its current process, if any, its latest heartbeat and how its previous process ended.</summary>
 /// <param name="Pid">The current process; null while the slot has none (Exited, Backoff, Failed).</param>

@@ -28,7 +28,7 @@ internal sealed class SupervisedProjectRunner(
         project.ControlToken ?? throw new InvalidOperationException($"{project.Name} has no control token yet."));
 
     public override string? Description => _status is { } status
-        ? $"{ReadyWorkers(status)}/{status.DesiredWorkers} workers ready, {project.Balancing}"
+        ? $"{status.ReadyWorkers}/{status.DesiredWorkers} workers ready, {project.Balancing}"
         : $"{project.Workers} workers, {project.Balancing}";
 
     public override IReadOnlyList<int> Pids => Process is { HasExited: false } process
@@ -44,7 +44,7 @@ internal sealed class SupervisedProjectRunner(
         }
 
         var needed = wasRunning ? 1 : Math.Max(1, status.DesiredWorkers);
-        return ReadyWorkers(status) >= needed && await HttpHealthyAsync(cancellationToken);
+        return status.ReadyWorkers >= needed && await HttpHealthyAsync(cancellationToken);
     }
 
     protected override Task<ResourceProcess?> LaunchAsync(CancellationToken cancellationToken)
@@ -71,8 +71,6 @@ internal sealed class SupervisedProjectRunner(
             return null;
         }
     }
-
-    private static int ReadyWorkers(SupervisorStatus status) => status.Workers.Count(worker => worker.State == WorkerState.Ready);
 
     /// <summary>PIDs of the workers that have a live process (not exited, failed or backing off).</summary>
     private static IEnumerable<int> LivePids(SupervisorStatus status) => status.Workers

@@ -156,7 +156,7 @@ public sealed class SystemDiagram
             return new DiagramNode(name, x, y, w, h, name, [$"Supervisor · {Host(url)}", why], service is null && snapshot.IsLoaded ? "neutral" : snapshot.IsLoaded ? "error" : "warn");
         }
 
-        var ready = status.Workers.Count(worker => worker.State == WorkerState.Ready);
+        var ready = status.ReadyWorkers;
         var tone = ready == 0 ? "error" : ready < status.DesiredWorkers ? "warn" : "ok";
         return new DiagramNode(name, x, y, w, h, name,
         [

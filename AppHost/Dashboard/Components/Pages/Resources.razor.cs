@@ -168,7 +168,7 @@ public sealed partial class Resources
     /// </summary>
     private static string? Describe(ResourceSnapshot resource, SupervisorStatus? status) => status is null
         ? resource.Description
-        : $"{status.Workers.Count(worker => worker.State == WorkerState.Ready)}/{status.DesiredWorkers} workers ready, {status.Policy}";
+        : $"{status.ReadyWorkers}/{status.DesiredWorkers} workers ready, {status.Policy}";
 
     private Task ReloadAsync(ResourceSnapshot resource) =>
         RunAsync(resource.Name, null, $"Rolling reload of {resource.Name} started: one worker at a time.",
