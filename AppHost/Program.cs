@@ -1,51 +1,46 @@
-using System.Globalization;
-using ReferenceApp.AppHost.Dashboard;
-using ReferenceApp.AppHost.Hosting;
-using ReferenceApp.AppHost.Hosting.ApplicationModel;
+using ReferenceApp.AppHost;
+using ReferenceApp.AppHost.Preflight;
+using ReferenceApp.AppHost.Redis;
+using ReferenceApp.Supervisor.Contracts;
 
 var builder = DistributedApplication.CreateBuilder(args);
+if (!AppHostSettings.TryRead(builder, out var settings))
+{
+    return 2;
+}
 
-var redis = builder.AddRedis("redis");
+var redis = builder.AddRedisServer("redis", settings.RedisServer);
 
-var api = builder.AddSupervisedProject("api", "Api")
-    .WithHttpEndpoint(port: 5080)
-    .WithWorkers(WorkerCount.PerCore)
-    .WithBalancing(BalancingMode.RoundRobin) // The Supervisor accepts and hands each connection over: even spread, lossless reloads.
+var api = builder.AddSupervisedProject<Projects.Api>("api", settings.ApiPort)
+    .WithWorkers(settings.ApiWorkers)
+    .WithBalancing(BalancingMode.RoundRobin) // the Supervisor hands each connection to the next worker: even spread, lossless reloads
     .WithReference(redis)
     .WaitFor(redis)
     .WithHttpHealthCheck("/health");
 
-var realtime = builder.AddSupervisedProject("realtime", "RealtimeHub")
-    .WithHttpEndpoint(port: 5090)
-    .WithWorkers(WorkerCount.PerCore)
-    .WithBalancing(BalancingMode.Sticky) // SignalR's negotiate and its transport's requests must reach one worker.
+var realtime = builder.AddSupervisedProject<Projects.RealtimeHub>("realtime", settings.RealtimePort)
+    .WithWorkers(settings.RealtimeWorkers)
+    .WithBalancing(BalancingMode.Sticky) // SignalR's negotiate and its transport's requests must reach one worker
     .WithReference(redis)
     .WaitFor(redis)
     .WithHttpHealthCheck("/health");
 
-var web = builder.AddProject("web", "Web")
-    .WithHttpEndpoint(port: 5000)
+var web = builder.AddProject<Projects.Web>("web", launchProfileName: null)
+    .WithHttpEndpoint(port: settings.WebPort, isProxied: false)
+    .WithEnvironment("ASPNETCORE_ENVIRONMENT", builder.Environment.EnvironmentName)
     .WithReference(redis)
     .WithReference(api)
     .WithReference(realtime)
     .WaitFor(api)
     .WaitFor(realtime)
     .WithHttpHealthCheck("/health")
-    // The browser links each call to its trace in the dashboard; the browser token stays out of it.
-    .WithEnvironment("services__dashboard__http__0", () => string.Create(CultureInfo.InvariantCulture,
-        $"http://localhost:{builder.Configuration.GetSection(DashboardOptions.SectionName).Get<DashboardOptions>()?.Port ?? new DashboardOptions().Port}"))
-    // The Cluster page commands the Supervisors from the Web server, which alone holds their tokens.
-    .WithEnvironment("Cluster__api__ControlUrl", () => ControlUrl(api.Resource))
-    .WithEnvironment("Cluster__api__ControlToken", () => api.Resource.ControlToken!)
-    .WithEnvironment("Cluster__realtime__ControlUrl", () => ControlUrl(realtime.Resource))
-    .WithEnvironment("Cluster__realtime__ControlToken", () => realtime.Resource.ControlToken!);
+    .WithDashboardLinks()             // each call in the browser links to its trace in the dashboard
+    .WithSupervisorControl(api)       // the Cluster page shows and commands both clusters through their control APIs
+    .WithSupervisorControl(realtime);
 
-// The browser calls the Api and the hub from the Web's origin: CORS (with credentials) allows exactly that origin.
-// A reference in Aspire's shape (services__web__http__0) without a wait, since the Web waits for them.
-api.WithEnvironment("services__web__http__0", () => web.Resource.HttpEndpoint!.GetLeftPart(UriPartial.Authority));
-realtime.WithEnvironment("services__web__http__0", () => web.Resource.HttpEndpoint!.GetLeftPart(UriPartial.Authority));
+// The browser calls the Api and the hub from the Web's origin, which their CORS policy allows (with credentials).
+api.WithEnvironment("services__web__http__0", web.GetEndpoint("http"));
+realtime.WithEnvironment("services__web__http__0", web.GetEndpoint("http"));
 
 await builder.Build().RunAsync();
-
-static string ControlUrl(SupervisedProjectResource supervised) =>
-    string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{supervised.ControlPort.Allocated}");
+return 0;

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using ReferenceApp.Supervisor.Balancing.Sticky;
+using ReferenceApp.Supervisor.Contracts;
 
 namespace ReferenceApp.Supervisor.Balancing;
 

@@ -1,4 +1,5 @@
 using System.Net;
+using ReferenceApp.Supervisor.Contracts;
 
 namespace ReferenceApp.Supervisor.Balancing;
 

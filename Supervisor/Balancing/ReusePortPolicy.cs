@@ -1,7 +1,8 @@
 using System.Globalization;
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using Microsoft.Extensions.Logging;
+using ReferenceApp.Supervisor.Contracts;
 
 namespace ReferenceApp.Supervisor.Balancing;
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using ReferenceApp.Supervisor.Balancing.Handoff;
+using ReferenceApp.Supervisor.Contracts;
 
 namespace ReferenceApp.Supervisor.Balancing;
 

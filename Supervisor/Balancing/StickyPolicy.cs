@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ReferenceApp.Supervisor.Balancing.Handoff;
 using ReferenceApp.Supervisor.Balancing.Sticky;
+using ReferenceApp.Supervisor.Contracts;
 
 namespace ReferenceApp.Supervisor.Balancing;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using ReferenceApp.Supervisor.Balancing;
+using ReferenceApp.Supervisor.Contracts;
 
 namespace ReferenceApp.Supervisor.Configuration;
 
@@ -36,6 +37,20 @@ public sealed class SupervisorOptions
 
     /// <summary>Service name of the workers (and their instances <c>name-index</c>); default OTEL_SERVICE_NAME, else the app's assembly name.</summary>
     public string? Name { get; set; }
+
+    /// <summary>
+    /// The workers' OpenTelemetry <c>service.instance.id</c>: <c>{name}</c> and <c>{index}</c> are replaced (default
+    /// <c>{name}-{index}</c>, e.g. <c>api-1</c>). An Aspire AppHost sets <c>{index}</c>: its dashboard names a telemetry
+    /// source <c>service.name-service.instance.id</c>, which then equals the worker's child resource, <c>api-1</c>.
+    /// </summary>
+    public string WorkerInstanceId { get; set; } = DefaultWorkerInstanceId;
+
+    public const string DefaultWorkerInstanceId = "{name}-{index}";
+
+    /// <summary>The <see cref="WorkerInstanceId"/> of the worker in slot <paramref name="index"/> of <paramref name="serviceName"/>.</summary>
+    public string FormatWorkerInstanceId(string serviceName, int index) => WorkerInstanceId
+        .Replace("{name}", serviceName, StringComparison.Ordinal)
+        .Replace("{index}", index.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
 
     /// <summary>How long a new worker may take to report ready before it is killed.</summary>
     public TimeSpan StartTimeout { get; set; } = TimeSpan.FromSeconds(60);

@@ -59,6 +59,12 @@ internal sealed class SupervisorOptionsValidator : IValidateOptions<SupervisorOp
             failures.Add("Supervisor:ControlToken must be at least 16 characters without spaces (leave it unset to have one generated).");
         }
 
+        if (options.WorkerInstanceId is not { } instanceId || !instanceId.Contains("{index}", StringComparison.Ordinal)
+            || instanceId.Any(c => char.IsWhiteSpace(c) || c is ',' or '='))
+        {
+            failures.Add($"Supervisor:WorkerInstanceId must contain '{{index}}' (each worker needs its own id) and no spaces, commas or '=', but was '{options.WorkerInstanceId}'.");
+        }
+
         if (options.Name is { } serviceName && (string.IsNullOrWhiteSpace(serviceName) || serviceName.Any(c => char.IsWhiteSpace(c) || c is ',' or '=')))
         {
             failures.Add($"--name (Supervisor:Name) must be a non-empty name without spaces, commas or '=', but was '{serviceName}'.");

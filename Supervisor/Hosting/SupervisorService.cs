@@ -1,11 +1,12 @@
 using System.Runtime.InteropServices;
-using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ReferenceApp.Supervisor.Balancing;
 using ReferenceApp.Supervisor.Configuration;
+using ReferenceApp.Supervisor.Contracts;
 using ReferenceApp.Supervisor.Control;
 using ReferenceApp.Supervisor.Policies;
 using ReferenceApp.Supervisor.Workers;

@@ -49,7 +49,7 @@ internal static class WorkerEnvironment
         }
 
         environment.TryGetValue("OTEL_RESOURCE_ATTRIBUTES", out var inherited);
-        environment["OTEL_RESOURCE_ATTRIBUTES"] = WithInstanceId(inherited, identity.InstanceName);
+        environment["OTEL_RESOURCE_ATTRIBUTES"] = WithInstanceId(inherited, identity.TelemetryInstanceId);
     }
 
     /// <summary>The inherited attributes with <c>service.instance.id</c> replaced: the Supervisor's own instance id is not the worker's.</summary>
@@ -63,7 +63,9 @@ internal static class WorkerEnvironment
 }
 
 /// <summary>Who a worker is: its slot, the slot count when it started, and its names.</summary>
-internal sealed record WorkerIdentityPlan(int Index, int Count, string ServiceName, string InstanceName);
+/// <param name="InstanceName">How the Supervisor's log and console prefix name the worker, e.g. <c>api-1</c>.</param>
+/// <param name="TelemetryInstanceId">Its <c>service.instance.id</c> (<see cref="Configuration.SupervisorOptions.WorkerInstanceId"/>).</param>
+internal sealed record WorkerIdentityPlan(int Index, int Count, string ServiceName, string InstanceName, string TelemetryInstanceId);
 
 /// <summary>Where a worker's channel is and its secret.</summary>
 internal sealed record WorkerChannelPlan(string SocketPath, string Secret);

@@ -23,7 +23,8 @@ internal sealed class WorkerFactory(
     public Task<WorkerProcess> StartAsync(int index, int workerCount)
     {
         var settings = options.Value;
-        var identity = new WorkerIdentityPlan(index, workerCount, ServiceName, $"{ServiceName}-{index}");
+        var identity = new WorkerIdentityPlan(index, workerCount, ServiceName, $"{ServiceName}-{index}",
+            settings.FormatWorkerInstanceId(ServiceName, index));
         var plan = new WorkerStartPlan(app, settings.AppArguments.ToArray(), identity, Interlocked.Increment(ref _launches),
             runtimeDirectory.Path, settings.Heartbeat.Interval, settings.DrainTimeout);
         return WorkerProcess.StartAsync(plan, launcher, balancer, time, logger);

@@ -22,7 +22,7 @@ public sealed class BrowserEndpointsOptions
     public Uri? DashboardUrl { get; set; }
 
     /// <summary>Path of one trace in the dashboard; <c>{traceId}</c> is replaced by the 32-hex-digit W3C trace id.</summary>
-    public string DashboardTracePath { get; set; } = "/traces/{traceId}";
+    public string DashboardTracePath { get; set; } = "/traces/detail/{traceId}";
 
     public Uri HubUrl => new(Required(RealtimeUrl, nameof(RealtimeUrl)), HubPath);
 

@@ -1,11 +1,12 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using ReferenceApp.ServiceDefaults.Supervision.Handoff;
 using ReferenceApp.Supervisor.Balancing.Sticky;
+using ReferenceApp.Supervisor.Contracts;
 
 namespace ReferenceApp.Supervisor.Balancing.Handoff;
 

@@ -5,13 +5,14 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ReferenceApp.ServiceDefaults.Supervision.Handoff;
-using ReferenceApp.Supervisor.Balancing;
 using ReferenceApp.Supervisor.Balancing.Handoff;
 using ReferenceApp.Supervisor.Balancing.Sticky;
+using ReferenceApp.Supervisor.Balancing;
+using ReferenceApp.Supervisor.Contracts;
 using ReferenceApp.Testing;
 
 namespace ReferenceApp.Supervisor.Tests.Balancing;

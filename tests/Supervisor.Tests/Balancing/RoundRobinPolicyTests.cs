@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using ReferenceApp.Supervisor.Balancing;
+using ReferenceApp.Supervisor.Contracts;
 using ReferenceApp.Testing;
 
 namespace ReferenceApp.Supervisor.Tests.Balancing;

@@ -1,9 +1,10 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using System.Text;
-using ReferenceApp.Supervisor.Balancing;
 using ReferenceApp.Supervisor.Balancing.Sticky;
+using ReferenceApp.Supervisor.Balancing;
+using ReferenceApp.Supervisor.Contracts;
 using ReferenceApp.Testing;
 
 namespace ReferenceApp.Supervisor.Tests.Balancing;

@@ -1,3 +1,4 @@
+using ReferenceApp.Supervisor.Configuration;
 using ReferenceApp.Supervisor.Workers;
 
 namespace ReferenceApp.Supervisor.Tests.Workers;
@@ -17,7 +18,7 @@ public sealed class WorkerEnvironmentTests
             ["OTEL_RESOURCE_ATTRIBUTES"] = "deployment.environment=prod,service.instance.id=api-supervisor",
         };
 
-        WorkerEnvironment.Apply(environment, new WorkerIdentityPlan(1, 4, "api", "api-1"), new WorkerChannelPlan("/run/w7.sock", "abc"), TimeSpan.FromSeconds(20));
+        WorkerEnvironment.Apply(environment, new WorkerIdentityPlan(1, 4, "api", "api-1", "api-1"), new WorkerChannelPlan("/run/w7.sock", "abc"), TimeSpan.FromSeconds(20));
 
         Assert.False(environment.ContainsKey("ASPNETCORE_URLS"));
         Assert.False(environment.ContainsKey("ASPNETCORE_HTTP_PORTS"));
@@ -32,6 +33,13 @@ public sealed class WorkerEnvironmentTests
         Assert.Equal("api", environment["OTEL_SERVICE_NAME"]);
         Assert.Equal("deployment.environment=prod,service.instance.id=api-1", environment["OTEL_RESOURCE_ATTRIBUTES"]);
     }
+
+    [Theory]
+    [InlineData(SupervisorOptions.DefaultWorkerInstanceId, "api-3")]
+    [InlineData("{index}", "3")]
+    [InlineData("eu-{name}-{index}", "eu-api-3")]
+    public void Worker_instance_id_follows_the_configured_template(string template, string expected) =>
+        Assert.Equal(expected, new SupervisorOptions { WorkerInstanceId = template }.FormatWorkerInstanceId("api", 3));
 
     [Fact]
     public void Dll_that_does_not_exist_and_directory_without_a_project_are_explained()
