@@ -66,7 +66,9 @@ internal sealed record AppHostSettings(int? WebPort, int? ApiPort, int? Realtime
 
         if (builder.ExecutionContext.IsRunMode)
         {
-            foreach (var setting in DashboardUrlSettings)
+            // Aspire.Hosting.Testing randomizes the dashboard's ports (DcpPublisher:RandomizePorts): the fixed ones are not used then.
+            var dashboardUrlSettings = configuration.GetValue<bool>("DcpPublisher:RandomizePorts") ? [] : DashboardUrlSettings;
+            foreach (var setting in dashboardUrlSettings)
             {
                 foreach (var url in (configuration[setting] ?? string.Empty).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                 {

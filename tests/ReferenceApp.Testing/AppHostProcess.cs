@@ -1,21 +1,18 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.RegularExpressions;
 
 namespace ReferenceApp.Testing;
 
 /// <summary>
-/// The real AppHost (built dll) running the whole system as a process, every port free and known, and every process it
-/// starts marked by <see cref="RunMarker"/> in its environment (inherited by every descendant), so a test can find them all.
+/// The real Aspire AppHost (built dll) running the whole system as a process: DCP, the Aspire dashboard and every resource,
+/// every port free and known, and every process it starts marked by <see cref="RunMarker"/> in its environment (inherited by
+/// DCP and every descendant), so a test can find them all.
 /// </summary>
-public sealed class AppHostProcess : IAsyncDisposable
+public sealed partial class AppHostProcess : IAsyncDisposable
 {
     /// <summary>The environment variable that marks every process of one test run.</summary>
     public const string RunMarkerVariable = "REFERENCEAPP_TEST_RUN";
-
-    /// <summary>The line the AppHost prints once every resource is running (StartupReport.AllRunningMarker).</summary>
-    public const string AllRunningMarker = "AppHost: all resources running";
-
-    private const string NotAllRunningMarker = "AppHost: not every resource started";
 
     private AppHostProcess(ChildProcess process, AppHostPorts ports, string runMarker)
     {
@@ -31,7 +28,7 @@ public sealed class AppHostProcess : IAsyncDisposable
     /// <summary>The value of <see cref="RunMarkerVariable"/> in the environment of every process of this run.</summary>
     public string RunMarker { get; }
 
-    /// <summary>From starting the built AppHost to its all-running line.</summary>
+    /// <summary>From starting the built AppHost until the Api, the hub and the Web all answer <c>/health</c>.</summary>
     public TimeSpan StartupTime { get; private set; }
 
     public Uri ApiAddress => Loopback(Ports.Api);
@@ -40,7 +37,15 @@ public sealed class AppHostProcess : IAsyncDisposable
 
     public Uri WebAddress => Loopback(Ports.Web);
 
-    /// <summary>Starts the AppHost with free ports and waits until every resource runs (or throws with its output).</summary>
+    /// <summary>The dashboard's login link with its browser token, as the AppHost printed it.</summary>
+    public Uri DashboardLogin => Process.OutputLines.Select(line => LoginLine().Match(line)).FirstOrDefault(match => match.Success) is { } match
+        ? new Uri(match.Groups["url"].Value)
+        : throw new InvalidOperationException("The AppHost printed no dashboard login link.");
+
+    /// <summary>
+    /// Starts the AppHost with free ports (<c>--Ports:*</c> and the dashboard's variables) and <paramref name="arguments"/>
+    /// (configuration such as <c>--Workers:Api=2</c>), then waits until every public endpoint is healthy (or throws with its output).
+    /// </summary>
     public static async Task<AppHostProcess> StartAsync(
         IEnumerable<string>? arguments = null,
         IReadOnlyDictionary<string, string?>? environment = null,
@@ -48,7 +53,7 @@ public sealed class AppHostProcess : IAsyncDisposable
     {
         var ports = AppHostPorts.Free();
         var runMarker = Guid.NewGuid().ToString("N");
-        var variables = new Dictionary<string, string?>
+        var variables = new Dictionary<string, string?>(ports.DashboardEnvironment())
         {
             [RunMarkerVariable] = runMarker,
             ["DOTNET_ENVIRONMENT"] = "Development",
@@ -64,15 +69,21 @@ public sealed class AppHostProcess : IAsyncDisposable
         var appHost = new AppHostProcess(process, ports, runMarker);
         try
         {
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
             await Eventually.TrueAsync(
-                () => process.HasExited || process.OutputLines.Any(line => line.Contains(AllRunningMarker, StringComparison.Ordinal) || line.Contains(NotAllRunningMarker, StringComparison.Ordinal)),
+                async () => process.HasExited || (await HealthyAsync(http, appHost.WebAddress) && await HealthyAsync(http, appHost.ApiAddress) && await HealthyAsync(http, appHost.RealtimeAddress)),
                 deadline ?? TimeSpan.FromSeconds(120),
-                "the AppHost to report every resource running");
+                "the AppHost's web, api and realtime to answer /health");
             appHost.StartupTime = stopwatch.Elapsed;
-            if (process.HasExited || !process.OutputLines.Any(line => line.Contains(AllRunningMarker, StringComparison.Ordinal)))
+            if (process.HasExited)
             {
-                throw new InvalidOperationException($"The AppHost did not start every resource:\n{process.Output}");
+                throw new InvalidOperationException($"The AppHost exited with code {process.ExitCode}:\n{process.Output}");
             }
+        }
+        catch (Exception exception) when (exception is not InvalidOperationException)
+        {
+            await appHost.DisposeAsync();
+            throw new InvalidOperationException($"The AppHost did not become healthy: {exception.Message}\n{process.Output}", exception);
         }
         catch
         {
@@ -86,6 +97,13 @@ public sealed class AppHostProcess : IAsyncDisposable
     /// <summary>Stops the AppHost if it still runs, then SIGKILLs any process of this run that is left, so no test leaks one.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (!Process.HasExited)
+        {
+            // Ctrl+C, as a person stops it: DCP stops every resource before the AppHost exits.
+            Process.Signal(Interop.Signals.SIGINT);
+            await Process.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        }
+
         await Process.DisposeAsync();
         foreach (var pid in MarkedProcesses.Find(RunMarker))
         {
@@ -93,11 +111,27 @@ public sealed class AppHostProcess : IAsyncDisposable
         }
     }
 
+    private static async Task<bool> HealthyAsync(HttpClient http, Uri address)
+    {
+        try
+        {
+            using var response = await http.GetAsync(new Uri(address, "/health"));
+            return response.IsSuccessStatusCode;
+        }
+        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
+        {
+            return false;
+        }
+    }
+
     private static Uri Loopback(int port) => new($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}");
+
+    [GeneratedRegex(@"Login to the dashboard at (?<url>http://\S+/login\?t=[0-9a-f]+)")]
+    private static partial Regex LoginLine();
 }
 
 /// <summary>The ports one AppHost run uses, each chosen free by the test.</summary>
-public sealed record AppHostPorts(int Web, int Api, int Realtime, int Redis, int Dashboard, int OtlpGrpc, int OtlpHttp)
+public sealed record AppHostPorts(int Web, int Api, int Realtime, int Dashboard, int OtlpGrpc, int OtlpHttp, int ResourceService)
 {
     public static AppHostPorts Free()
     {
@@ -111,13 +145,22 @@ public sealed record AppHostPorts(int Web, int Api, int Realtime, int Redis, int
         return new AppHostPorts(list[0], list[1], list[2], list[3], list[4], list[5], list[6]);
     }
 
-    public IReadOnlyList<int> All => [Web, Api, Realtime, Redis, Dashboard, OtlpGrpc, OtlpHttp];
+    public IReadOnlyList<int> All => [Web, Api, Realtime, Dashboard, OtlpGrpc, OtlpHttp, ResourceService];
 
-    public IEnumerable<string> Arguments() =>
-    [
-        "--web-port", Text(Web), "--api-port", Text(Api), "--realtime-port", Text(Realtime), "--redis-port", Text(Redis),
-        "--dashboard-port", Text(Dashboard), "--otlp-grpc-port", Text(OtlpGrpc), "--otlp-http-port", Text(OtlpHttp),
-    ];
+    public Uri DashboardAddress => new($"http://localhost:{Text(Dashboard)}");
+
+    /// <summary>The AppHost's own settings: the services' ports.</summary>
+    public IEnumerable<string> Arguments() => [$"--Ports:Web={Text(Web)}", $"--Ports:Api={Text(Api)}", $"--Ports:Realtime={Text(Realtime)}"];
+
+    /// <summary>What the launch profile sets when a person runs <c>dotnet run --project AppHost</c>: the dashboard's addresses.</summary>
+    public IReadOnlyDictionary<string, string?> DashboardEnvironment() => new Dictionary<string, string?>
+    {
+        ["ASPNETCORE_URLS"] = $"http://localhost:{Text(Dashboard)}",
+        ["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = $"http://localhost:{Text(OtlpGrpc)}",
+        ["ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL"] = $"http://localhost:{Text(OtlpHttp)}",
+        ["ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL"] = $"http://localhost:{Text(ResourceService)}",
+        ["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true",
+    };
 
     private static string Text(int port) => port.ToString(CultureInfo.InvariantCulture);
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Playwright;
+using ReferenceApp.Testing.Browser;
 using ReferenceApp.Testing;
 
 namespace ReferenceApp.Web.Tests.Browser;
@@ -71,21 +72,4 @@ public sealed class BrowserTab : IAsyncDisposable
     }
 
     public async ValueTask DisposeAsync() => await Context.CloseAsync();
-}
-
-/// <summary>Where the screenshots go: the test project's TestResults/screenshots (<c>REFERENCEAPP_SCREENSHOTS</c> overrides).</summary>
-public static class Screenshots
-{
-    public static string Directory => Environment.GetEnvironmentVariable("REFERENCEAPP_SCREENSHOTS")
-        ?? Path.Combine(RepositoryPaths.Root, "tests", "Web.Tests", "TestResults", "screenshots");
-
-    public static async Task<string> SaveAsync(IPage page, string name)
-    {
-        ArgumentNullException.ThrowIfNull(page);
-        System.IO.Directory.CreateDirectory(Directory);
-        var path = Path.Combine(Directory, name + ".png");
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true, Animations = ScreenshotAnimations.Disabled });
-        Assert.True(new FileInfo(path).Length > 10_000, $"The screenshot {path} is suspiciously small.");
-        return path;
-    }
 }

@@ -1,16 +1,16 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using ReferenceApp.Testing.Browser;
 using ReferenceApp.Testing;
 using ReferenceApp.Web.Tests.Browser;
 
 namespace ReferenceApp.Web.Tests.Hosting;
 
 /// <summary>
-/// One whole system per test class, as a person starts it: the real AppHost (two workers per cluster, the Api round robin,
+/// One whole system per test class, as a person starts it: the real Aspire AppHost (two workers per cluster, the Api round robin,
 /// the hub sticky) with a Redis the test owns, so a test can take it down, and Chromium.
 /// </summary>
-public sealed partial class ReferenceAppFixture : IAsyncLifetime
+public sealed class ReferenceAppFixture : IAsyncLifetime
 {
     public const int WorkersPerCluster = 2;
 
@@ -31,22 +31,16 @@ public sealed partial class ReferenceAppFixture : IAsyncLifetime
 
     public Uri DashboardUrl => Localhost(AppHost.Ports.Dashboard);
 
-    /// <summary>The dashboard's login link with its browser token, as the AppHost printed it.</summary>
-    public Uri DashboardLogin => AppHost.Process.OutputLines.Select(line => LoginLine().Match(line)).FirstOrDefault(match => match.Success) is { } match
-        ? new Uri(match.Groups["url"].Value)
-        : throw new InvalidOperationException("The AppHost printed no dashboard login link.");
+    /// <summary>The Aspire dashboard's login link with its browser token, as the AppHost printed it.</summary>
+    public Uri DashboardLogin => AppHost.DashboardLogin;
 
     public async Task InitializeAsync()
     {
         Redis = await RedisServer.StartAsync();
         var workers = WorkersPerCluster.ToString(CultureInfo.InvariantCulture);
         AppHost = await AppHostProcess.StartAsync(
-        [
-            "--redis", Redis.ConnectionString,
-            "--api-workers", workers, "--api-balancing", "RoundRobin",
-            "--realtime-workers", workers, "--realtime-balancing", "Sticky",
-        ],
-        deadline: TimeSpan.FromSeconds(180));
+            [$"--ConnectionStrings:redis={Redis.ConnectionString}", $"--Workers:Api={workers}", $"--Workers:Realtime={workers}"],
+            deadline: TimeSpan.FromSeconds(180));
         Chromium = await Chromium.LaunchAsync();
     }
 
@@ -71,7 +65,4 @@ public sealed partial class ReferenceAppFixture : IAsyncLifetime
     }
 
     private static Uri Localhost(int port) => new($"http://localhost:{port.ToString(CultureInfo.InvariantCulture)}");
-
-    [GeneratedRegex(@"Dashboard: (?<url>http://\S+/login\?t=\S+)")]
-    private static partial Regex LoginLine();
 }

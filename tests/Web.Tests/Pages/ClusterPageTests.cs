@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Playwright;
+using ReferenceApp.Testing.Browser;
 using ReferenceApp.Web.Tests.Browser;
 using ReferenceApp.Web.Tests.Hosting;
 using static Microsoft.Playwright.Assertions;

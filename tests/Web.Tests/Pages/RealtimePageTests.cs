@@ -1,4 +1,5 @@
 using System.Globalization;
+using ReferenceApp.Testing.Browser;
 using ReferenceApp.Web.Tests.Browser;
 using ReferenceApp.Web.Tests.Hosting;
 using static Microsoft.Playwright.Assertions;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using ReferenceApp.Testing.Browser;
 using ReferenceApp.Web.Tests.Browser;
 using ReferenceApp.Web.Tests.Hosting;
 using static Microsoft.Playwright.Assertions;

@@ -1,6 +1,6 @@
 using Microsoft.Playwright;
 
-namespace ReferenceApp.Web.Tests.Browser;
+namespace ReferenceApp.Testing.Browser;
 
 /// <summary>The system's Chromium driven by Playwright, offline: no browser download, no <c>playwright install</c>.</summary>
 public sealed class Chromium : IAsyncDisposable
