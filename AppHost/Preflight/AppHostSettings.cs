@@ -13,6 +13,11 @@ namespace ReferenceApp.AppHost.Preflight;
 /// </summary>
 internal sealed record AppHostSettings(int? WebPort, int? ApiPort, int? RealtimePort, WorkerCount ApiWorkers, WorkerCount RealtimeWorkers, RedisServerCommand? RedisServer)
 {
+    // The fixed ports a person types and bookmarks; --Ports:Api=0 lets Aspire pick a free one.
+    public const int DefaultWebPort = 5000;
+    public const int DefaultApiPort = 5080;
+    public const int DefaultRealtimePort = 5090;
+
     /// <summary>The dashboard's addresses, from the launch profile or the environment.</summary>
     private static readonly string[] DashboardUrlSettings =
         ["ASPNETCORE_URLS", "ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL", "ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL", "ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL"];
@@ -25,10 +30,10 @@ internal sealed record AppHostSettings(int? WebPort, int? ApiPort, int? Realtime
         var problems = new List<string>();
         var ports = new List<(string Setting, int Port)>();
 
-        int? Port(string name)
+        int? Port(string name, int defaultPort)
         {
             var key = $"Ports:{name}";
-            var text = configuration[key];
+            var text = configuration[key] ?? defaultPort.ToString(CultureInfo.InvariantCulture);
             if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port > IPEndPoint.MaxPort)
             {
                 problems.Add($"{key} must be a port from 1 to 65535, or 0 to let Aspire pick a free one, but was '{text}'.");
@@ -57,9 +62,9 @@ internal sealed record AppHostSettings(int? WebPort, int? ApiPort, int? Realtime
             }
         }
 
-        var web = Port("Web");
-        var api = Port("Api");
-        var realtime = Port("Realtime");
+        var web = Port("Web", DefaultWebPort);
+        var api = Port("Api", DefaultApiPort);
+        var realtime = Port("Realtime", DefaultRealtimePort);
         var apiWorkers = Workers("Api");
         var realtimeWorkers = Workers("Realtime");
         RedisServerCommand? redisServer = null;

@@ -37,10 +37,14 @@ public sealed record RedisServerCommand(string Kind, string Program, string Work
         ];
 
     /// <summary>redis-server when it is on PATH, else Garnet; null, with the reason, when neither can run.</summary>
-    public static RedisServerCommand? Find(string repositoryRoot, out string? problem)
+    public static RedisServerCommand? Find(string repositoryRoot, out string? problem) =>
+        Find(repositoryRoot, Environment.GetEnvironmentVariable("PATH"), out problem);
+
+    /// <summary>As <see cref="Find(string, out string?)"/>, looking for redis-server in <paramref name="searchPath"/>.</summary>
+    public static RedisServerCommand? Find(string repositoryRoot, string? searchPath, out string? problem)
     {
         problem = null;
-        if (FindOnPath("redis-server") is { } redisServer)
+        if (FindOnPath("redis-server", searchPath) is { } redisServer)
         {
             return new RedisServerCommand("redis-server", redisServer, repositoryRoot);
         }
@@ -102,8 +106,8 @@ public sealed record RedisServerCommand(string Kind, string Program, string Work
         return restore is { ExitCode: 0 };
     }
 
-    private static string? FindOnPath(string program) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
+    private static string? FindOnPath(string program, string? searchPath) =>
+        (searchPath ?? string.Empty)
             .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
             .Select(directory => Path.Combine(directory, program))
             .FirstOrDefault(File.Exists);

@@ -65,7 +65,9 @@ public sealed partial class AppHostProcess : IAsyncDisposable
         }
 
         var stopwatch = Stopwatch.StartNew();
-        var process = ChildProcess.StartProject("AppHost", ports.Arguments().Concat(arguments ?? []), variables);
+        // In the AppHost's folder, as 'dotnet run --project AppHost' runs it: its appsettings.json applies.
+        var process = ChildProcess.StartProject("AppHost", ports.Arguments().Concat(arguments ?? []), variables,
+            workingDirectory: Path.Combine(RepositoryPaths.Root, "AppHost"));
         var appHost = new AppHostProcess(process, ports, runMarker);
         try
         {

@@ -86,8 +86,9 @@ public sealed class ChildProcess : IAsyncDisposable
         string project,
         IEnumerable<string> arguments,
         IReadOnlyDictionary<string, string?>? environment = null,
-        bool keepStdinOpen = false) =>
-        Start(project, "dotnet", new[] { "exec", RepositoryPaths.BuiltAssembly(project) }.Concat(arguments), environment, keepStdinOpen);
+        bool keepStdinOpen = false,
+        string? workingDirectory = null) =>
+        Start(project, "dotnet", new[] { "exec", RepositoryPaths.BuiltAssembly(project) }.Concat(arguments), environment, keepStdinOpen, workingDirectory);
 
     public bool Signal(int signal) => Signals.Send(Pid, signal);
 
