@@ -18,7 +18,7 @@ public sealed class BrowserEndpointsSetupTests
 
         Assert.Equal(new Uri("https://localhost:5443"), options.ApiUrl);
         Assert.Equal(new Uri("http://localhost:5090/hubs/chat"), options.HubUrl);
-        Assert.Equal(new Uri("http://localhost:18888/traces/0af7651916cd43dd8448eb211c80319c"), options.TraceUrl("0af7651916cd43dd8448eb211c80319c"));
+        Assert.Equal(new Uri("http://localhost:18888/traces/detail/0af7651916cd43dd8448eb211c80319c"), options.TraceUrl("0af7651916cd43dd8448eb211c80319c"));
     }
 
     [Fact]

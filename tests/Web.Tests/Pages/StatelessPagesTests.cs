@@ -89,20 +89,32 @@ public sealed class StatelessPagesTests(ReferenceAppFixture system) : IClassFixt
         var pid = await firstCall.Locator("[data-pid]").GetAttributeAsync("data-pid");
         var trace = await firstCall.Locator("a.trace-link").GetAttributeAsync("href");
 
-        // The person signs in to the dashboard once (the AppHost prints the link), then follows the page's link.
+        // The person signs in to the Aspire dashboard once (the AppHost prints the link), then follows the page's link.
         var dashboard = await tab.Context.NewPageAsync();
         await dashboard.GotoAsync(system.DashboardLogin.AbsoluteUri);
-        var serverSpanPid = dashboard.Locator("[data-testid=span][data-service=api][data-kind=Server] [data-testid=span-pid]");
+        var serverSpan = dashboard.Locator("tr", new() { Has = dashboard.GetByText("GET /api/whoami", new() { Exact = true }) }).First;
         await ReferenceApp.Testing.Eventually.TrueAsync(
             async () =>
             {
                 // Telemetry is exported in batches (1 s in Development): the trace may need a moment to arrive.
                 await dashboard.GotoAsync(trace!);
-                return await serverSpanPid.CountAsync() == 1;
+                try
+                {
+                    await serverSpan.WaitForAsync(new() { Timeout = 3_000 });
+                    return true;
+                }
+                catch (TimeoutException)
+                {
+                    return false;
+                }
             },
             TimeSpan.FromSeconds(60),
             $"trace {trace} in the dashboard");
-        Assert.Equal(pid, (await serverSpanPid.InnerTextAsync()).Trim());
+        await serverSpan.ClickAsync();
+        var spanPid = dashboard.Locator("tr.fluent-data-grid-row", new() { Has = dashboard.Locator(".grid-value[title='process.pid']") })
+            .Locator("td.valueColumn .grid-value");
+        await Expect(spanPid).ToHaveTextAsync(pid!, new() { Timeout = 10_000 });
+        await spanPid.ScrollIntoViewIfNeededAsync();
         await Screenshots.SaveAsync(dashboard, "dashboard-trace-of-a-browser-call-1280");
         tab.AssertNoConsoleErrors();
     }
@@ -182,7 +194,7 @@ public sealed class StatelessPagesTests(ReferenceAppFixture system) : IClassFixt
         tab.AssertNoConsoleErrors();
     }
 
-    internal static Regex TraceUrl(Uri dashboard) => new($"^{Regex.Escape(dashboard.GetLeftPart(UriPartial.Authority))}/traces/[0-9a-f]{{32}}$");
+    internal static Regex TraceUrl(Uri dashboard) => new($"^{Regex.Escape(dashboard.GetLeftPart(UriPartial.Authority))}/traces/detail/[0-9a-f]{{32}}$");
 
     private static int Number(string? text) => int.Parse(text ?? throw new InvalidOperationException("no number"), NumberStyles.Integer, CultureInfo.InvariantCulture);
 }
