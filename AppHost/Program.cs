@@ -35,8 +35,7 @@ var web = builder.AddProject<Projects.Web>("web", launchProfileName: null)
     .WithReference(redis)
     .WithReference(api)
     .WithReference(realtime)
-    .WaitFor(api)
-    .WaitFor(realtime)
+    .WaitFor(redis)                   // not for api and realtime: the browser calls them, so the Web starts beside them
     .WithHttpHealthCheck("/health")
     .WithDashboardLinks()             // each call in the browser links to its trace in the dashboard
     .WithSupervisorControl(api)       // the Cluster page shows and commands both clusters through their control APIs
