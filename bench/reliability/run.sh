@@ -17,7 +17,7 @@ declare -A filters=(
   [kills]="FullyQualifiedName~Reliability.Tests.Chaos"
   [reloads]="FullyQualifiedName~Reliability.Tests.Reloads"
   [redis]="FullyQualifiedName~Reliability.Tests.Outages"
-  [orphans]="FullyQualifiedName~Reliability.Tests.Orphans|FullyQualifiedName~AppHostLifecycleTests.SIGKILL_of_the_AppHost"
+  [orphans]="FullyQualifiedName~Reliability.Tests.Orphans|FullyQualifiedName~AppHostProcessTests.SIGKILL_of_the_AppHost"
   [badinput]="FullyQualifiedName~Reliability.Tests.BadInput"
 )
 scenarios=("$@")
