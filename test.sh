@@ -33,7 +33,9 @@ results=$(mktemp)
 trap 'rm -f "$results"' EXIT
 log "testing"
 set +e
-dotnet test ReferenceApp.sln -c Debug --no-build -nologo \
+# -m:1: one test project at a time. Several of them start whole systems (DCP, the dashboard, Supervisors, browsers);
+# two at once on a 2-core machine measure the machine, not the system, and time out.
+dotnet test ReferenceApp.sln -c Debug --no-build -nologo -m:1 \
   --blame-hang-timeout 5m --blame-hang-dump-type none \
   "$@" 2>&1 | tee "$results"
 status=${PIPESTATUS[0]}

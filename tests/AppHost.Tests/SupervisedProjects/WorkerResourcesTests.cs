@@ -3,6 +3,7 @@ using System.Text;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using ReferenceApp.AppHost.Tests.Hosting;
 using ReferenceApp.Testing;
@@ -58,9 +59,32 @@ public sealed class WorkerResourcesTests(AspireAppFixture system, ITestOutputHel
         var before = (await ReadyRowsAsync("realtime"))[0];
         Assert.True(Signals.Send(before.Pid()!.Value, Signals.SIGKILL));
 
+        // The row follows within about a second (a 500 ms poll); 3 s leaves room for a loaded machine.
+        await system.WaitForAsync("realtime-0", row => row.Pid() != before.Pid() || row.State?.Text != "Ready", TimeSpan.FromSeconds(3), "the kill shown on the row");
+
         var after = await system.WaitForAsync("realtime-0",
             row => row.IsReady() && row.Pid() != before.Pid() && row.Restarts() > before.Restarts(), Deadline, "Ready with a new PID and one more restart");
         output.WriteLine($"realtime-0: pid {before.Pid()} -> {after.Pid()}, restarts {before.Restarts()} -> {after.Restarts()}");
+    }
+
+    [Fact]
+    public async Task Each_worker_has_its_own_console_log_in_the_dashboard()
+    {
+        var row = (await ReadyRowsAsync("api"))[1];
+        var logs = system.App.Services.GetRequiredService<ResourceLoggerService>();
+        using var deadline = new CancellationTokenSource(Deadline);
+        var lines = new List<string>();
+        await foreach (var batch in logs.WatchAsync("api-1").WithCancellation(deadline.Token))
+        {
+            lines.AddRange(batch.Select(line => line.Content));
+            if (lines.Any(line => line.Contains("Reported ready to the Supervisor", StringComparison.Ordinal)))
+            {
+                break;
+            }
+        }
+
+        // Only its own lines: no other worker's prefix, and the Supervisor's "[api-1 pid=N]" prefix taken off.
+        Assert.DoesNotContain(lines, line => line.Contains("[api-0 pid=", StringComparison.Ordinal) || line.Contains($"[api-1 pid={row.Pid()}]", StringComparison.Ordinal));
     }
 
     [Fact]
