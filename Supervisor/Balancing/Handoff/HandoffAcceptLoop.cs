@@ -207,10 +207,14 @@ internal sealed partial class HandoffAcceptLoop : IDisposable
 
             if (_peeking.Count >= _sticky.MaxPendingConnections)
             {
-                // The oldest undecided connection goes round-robin now: the set stays bounded, whatever clients do.
-                var oldest = _peeking.First(waiting => !waiting.Done);
-                Decide(oldest, affinityId: null, routes);
+                // Connections decided during this wakeup are still in the set: sweep them first. If it is still full, the
+                // oldest undecided connection goes round-robin now: the set stays bounded, whatever clients do.
                 _peeking.RemoveAll(waiting => waiting.Done);
+                if (_peeking.Count >= _sticky.MaxPendingConnections)
+                {
+                    Decide(_peeking[0], affinityId: null, routes);
+                    _peeking.RemoveAll(waiting => waiting.Done);
+                }
             }
 
             var peeking = new Waiting(connection, Environment.TickCount64 + (long)_sticky.PeekTimeout.TotalMilliseconds);

@@ -176,6 +176,42 @@ public sealed class StickyPolicyTests
     }
 
     [Fact]
+    public async Task Burst_beyond_a_full_pending_set_of_decided_connections_is_served_every_one()
+    {
+        // A tiny pending set and a burst of clients whose whole request is already there when the Supervisor accepts them:
+        // each is decided at once, so the set fills with decided entries before they are swept.
+        await using var harness = await PolicyHarness.StartAsync(BalancingMode.Sticky, new StickyOptions { MaxPendingConnections = 2 });
+        var target = await harness.AddWorkerAsync(0);
+        await harness.AddWorkerAsync(1);
+        var request = Encoding.ASCII.GetBytes($"GET /who HTTP/1.1\r\nHost: localhost\r\nCookie: ra-affinity={target.AffinityId}\r\nConnection: close\r\n\r\n");
+        var clients = new List<TcpClient>();
+        try
+        {
+            for (var i = 0; i < 64; i++)
+            {
+                var client = new TcpClient();
+                clients.Add(client);
+                await client.ConnectAsync(IPAddress.Loopback, harness.Port);
+                await client.GetStream().WriteAsync(request);
+            }
+
+            var reads = clients.Select(client => ReadToEndAsync(client.GetStream())).ToArray();
+            await Task.WhenAll(reads).ContinueWith(_ => { }, TaskScheduler.Default);
+            var answered = reads.Count(read => read.IsCompletedSuccessfully && read.Result.Length > 0);
+
+            Assert.True(answered == clients.Count, $"{clients.Count - answered} of {clients.Count} clients got no answer within {Deadline.TotalSeconds:F0} s");
+            Assert.All(reads, read => Assert.Equal(target.Name, ServedBy(read.Result)));
+        }
+        finally
+        {
+            foreach (var client in clients)
+            {
+                client.Dispose();
+            }
+        }
+    }
+
+    [Fact]
     public async Task Silent_connection_is_handed_over_round_robin_once_the_peek_times_out()
     {
         await using var harness = await PolicyHarness.StartAsync(BalancingMode.Sticky, new StickyOptions { PeekTimeout = TimeSpan.FromMilliseconds(300) });
