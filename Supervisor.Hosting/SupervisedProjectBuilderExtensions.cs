@@ -123,7 +123,8 @@ public static class SupervisedProjectBuilderExtensions
             "--name", resource.Name,
             "--port", resource.HttpEndpoint.Property(EndpointProperty.TargetPort),
             "--control-port", resource.ControlEndpoint.Property(EndpointProperty.TargetPort),
-            "--workers", resource.Workers.ToString(),
+            // Resolved here, not "auto": never more workers than the dashboard has rows for.
+            "--workers", resource.Workers.Resolve().ToString(CultureInfo.InvariantCulture),
             "--balancing", resource.Balancing.ToString(),
             // The dashboard names a telemetry source service.name-service.instance.id: "api" + "0" is the child resource api-0.
             "--Supervisor:WorkerInstanceId", "{index}",

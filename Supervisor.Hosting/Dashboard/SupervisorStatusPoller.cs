@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
@@ -32,7 +33,7 @@ internal sealed partial class SupervisorStatusPoller(
             {
                 var running = await notifications.WaitForResourceAsync(supervised.Name, IsRunning, stopping);
                 using var runCancellation = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-                var forwarding = ForwardWorkerLinesAsync(running.ResourceId, runCancellation.Token);
+                var forwarding = ForwardWorkerLinesAsync(running.ResourceId, running.Snapshot.StartTimeStamp, runCancellation.Token);
                 await PollWhileRunningAsync(stopping);
                 await runCancellation.CancelAsync();
                 await forwarding;
@@ -97,7 +98,11 @@ internal sealed partial class SupervisorStatusPoller(
         }
     }
 
-    private async Task ForwardWorkerLinesAsync(string supervisorResourceId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Forwards this run's worker lines. The Supervisor's log is replayed from its start on every watch, so after a restart
+    /// of the Supervisor the lines DCP stamped before <paramref name="since"/> belong to an earlier run and are skipped.
+    /// </summary>
+    private async Task ForwardWorkerLinesAsync(string supervisorResourceId, DateTime? since, CancellationToken cancellationToken)
     {
         var loggers = supervised.Slots.ToDictionary(slot => slot.Name, resourceLoggers.GetLogger, StringComparer.Ordinal);
         try
@@ -106,7 +111,9 @@ internal sealed partial class SupervisorStatusPoller(
             {
                 foreach (var line in lines)
                 {
-                    if (WorkerLine().Match(line.Content) is { Success: true } match && loggers.TryGetValue(match.Groups["worker"].Value, out var workerLogger))
+                    if (WorkerLine().Match(line.Content) is { Success: true } match
+                        && loggers.TryGetValue(match.Groups["worker"].Value, out var workerLogger)
+                        && !(since is { } start && DateTime.TryParse(match.Groups["stamp"].Value, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal, out var stamped) && stamped < start))
                     {
                         if (line.IsErrorMessage)
                         {
@@ -128,8 +135,8 @@ internal sealed partial class SupervisorStatusPoller(
 
     private static bool IsRunning(ResourceEvent resourceEvent) => resourceEvent.Snapshot.State?.Text == KnownResourceStates.Running;
 
-    // The Supervisor's prefix for a worker's line (WorkerProcess.Echo), after any timestamp DCP put in front.
-    [GeneratedRegex(@"\[(?<worker>[^\s\]]+) pid=\d+\] (?<text>.*)$")]
+    // DCP's timestamp, if any, then the Supervisor's prefix for a worker's line (WorkerProcess.Echo).
+    [GeneratedRegex(@"^(?<stamp>\d{4}-\d\d-\d\dT[\d:.]+Z)?\s*\[(?<worker>[^\s\]]+) pid=\d+\] (?<text>.*)$")]
     private static partial Regex WorkerLine();
 
     private static partial class Log

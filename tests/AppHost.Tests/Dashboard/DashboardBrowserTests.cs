@@ -4,6 +4,7 @@ using Aspire.Hosting.Testing;
 using Microsoft.Playwright;
 using ReferenceApp.AppHost.Tests.Hosting;
 using ReferenceApp.Testing;
+using ReferenceApp.Testing.Http;
 using ReferenceApp.Testing.Browser;
 
 namespace ReferenceApp.AppHost.Tests.Dashboard;
@@ -47,8 +48,8 @@ public sealed class DashboardBrowserTests(AspireAppFixture system) : IAsyncLifet
         request.Headers.Add("traceparent", $"00-{traceId}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}-01");
         using var response = await http.SendAsync(request);
         response.EnsureSuccessStatusCode();
-        var servedBy = response.Headers.GetValues("X-Served-By").Single();
-        var pid = servedBy[(servedBy.LastIndexOf("pid=", StringComparison.Ordinal) + 4)..];
+        var servedBy = ServedBy.Header(response);
+        var pid = ServedBy.Pid(servedBy).ToString(CultureInfo.InvariantCulture);
 
         var span = page.GetByText("GET /api/whoami", new() { Exact = true }).First;
         await Eventually.TrueAsync(async () =>

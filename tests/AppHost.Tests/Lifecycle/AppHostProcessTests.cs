@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using ReferenceApp.Testing;
+using ReferenceApp.Testing.Http;
 using ReferenceApp.Testing.Interop;
 using Xunit.Abstractions;
 
@@ -95,8 +96,7 @@ public sealed class AppHostProcessTests(ITestOutputHelper output)
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(api, "/api/whoami")) { Headers = { ConnectionClose = true } };
             using var response = await http.SendAsync(request);
-            var servedBy = response.Headers.GetValues("X-Served-By").Single();
-            pids.Add(int.Parse(servedBy[(servedBy.LastIndexOf("pid=", StringComparison.Ordinal) + 4)..], NumberStyles.None, CultureInfo.InvariantCulture));
+            pids.Add(ServedBy.Pid(response));
             return pids.Count == expected;
         }, TimeSpan.FromSeconds(30), $"{expected} workers to answer");
         return pids;

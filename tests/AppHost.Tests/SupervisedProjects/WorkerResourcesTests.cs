@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using ReferenceApp.AppHost.Tests.Hosting;
 using ReferenceApp.Testing;
+using ReferenceApp.Testing.Http;
 using ReferenceApp.Testing.Interop;
 using ReferenceApp.Testing.Load;
 using Xunit.Abstractions;
@@ -45,7 +46,7 @@ public sealed class WorkerResourcesTests(AspireAppFixture system, ITestOutputHel
             using var request = new HttpRequestMessage(HttpMethod.Get, "/api/whoami") { Headers = { ConnectionClose = true } };
             using var response = await http.SendAsync(request);
             response.EnsureSuccessStatusCode();
-            served.Add(ServedByPid(response));
+            served.Add(ServedBy.Pid(response));
             return served.Count == AspireAppFixture.Workers;
         }, Deadline, "requests served by every worker");
 
@@ -139,11 +140,5 @@ public sealed class WorkerResourcesTests(AspireAppFixture system, ITestOutputHel
         }
 
         return rows;
-    }
-
-    private static int ServedByPid(HttpResponseMessage response)
-    {
-        var servedBy = response.Headers.GetValues("X-Served-By").Single();
-        return int.Parse(servedBy[(servedBy.LastIndexOf("pid=", StringComparison.Ordinal) + 4)..], NumberStyles.None, CultureInfo.InvariantCulture);
     }
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using ReferenceApp.ServiceDefaults.Supervision.Handoff;
 using ReferenceApp.Testing;
+using ReferenceApp.Testing.Http;
 
 namespace ReferenceApp.Supervisor.Tests.Balancing;
 
@@ -20,7 +21,7 @@ public sealed class HandoffClusterTests
         {
             using var response = await supervisor.GetOnNewConnectionAsync("/api/whoami");
             response.EnsureSuccessStatusCode();
-            pids.Add(ServedByPid(response));
+            pids.Add(ServedBy.Pid(response));
         }
 
         var workerPids = status.Workers.Select(worker => worker.Pid!.Value).Order().ToArray();
@@ -49,7 +50,7 @@ public sealed class HandoffClusterTests
                 try
                 {
                     using var response = await supervisor.GetOnNewConnectionAsync("/api/whoami");
-                    served.AddOrUpdate(ServedByPid(response), 1, (_, n) => n + 1);
+                    served.AddOrUpdate(ServedBy.Pid(response), 1, (_, n) => n + 1);
                 }
                 catch (HttpRequestException)
                 {
@@ -113,12 +114,6 @@ public sealed class HandoffClusterTests
         }
     }
 
-    internal static int ServedByPid(HttpResponseMessage response)
-    {
-        var servedBy = response.Headers.GetValues("X-Served-By").Single();
-        return int.Parse(servedBy[(servedBy.LastIndexOf("pid=", StringComparison.Ordinal) + 4)..], CultureInfo.InvariantCulture);
-    }
-
     /// <summary>One request on a new connection with the given affinity cookie; the PID that served it and the cookie it set, if any.</summary>
     private static async Task<(int Pid, string? SetCookie)> GetWithCookieAsync(SupervisorProcess supervisor, string? cookie)
     {
@@ -135,7 +130,7 @@ public sealed class HandoffClusterTests
         var set = response.Headers.TryGetValues("Set-Cookie", out var values)
             ? values.Select(value => value.Split(';')[0]).FirstOrDefault(value => value.StartsWith(prefix, StringComparison.Ordinal))?[prefix.Length..]
             : null;
-        return (ServedByPid(response), set);
+        return (ServedBy.Pid(response), set);
     }
 
     private static int OpenSockets(int pid) =>

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using ReferenceApp.Testing;
+using ReferenceApp.Testing.Http;
 
 namespace ReferenceApp.Supervisor.Tests.Balancing;
 
@@ -87,7 +88,7 @@ public sealed class StickySignalRTests
             var response = await base.SendAsync(request, cancellationToken);
             if (response.Headers.Contains("X-Served-By"))
             {
-                pids.Enqueue(HandoffClusterTests.ServedByPid(response));
+                pids.Enqueue(ServedBy.Pid(response));
             }
 
             return response;
