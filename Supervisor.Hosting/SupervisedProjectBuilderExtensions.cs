@@ -1,6 +1,7 @@
 using System.Globalization;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Lifecycle;
+using Aspire.Hosting.Publishing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using ReferenceApp.Supervisor.Contracts;
@@ -29,9 +30,22 @@ public static class SupervisedProjectBuilderExtensions
         where TProject : IProjectMetadata, new()
     {
         ArgumentNullException.ThrowIfNull(builder);
+        var workerProject = new TProject().ProjectPath;
+        if (builder.ExecutionContext.IsPublishMode)
+        {
+            // A deployment runs the worker project itself (one worker per pod, or a Supervisor in its image): the manifest
+            // describes the project, with the references, OTLP settings and public endpoint given here.
+            var published = new SupervisedProjectResource(name, "dotnet", SupervisorExecutable.ProjectDirectory, workerProject, controlToken: null);
+            return builder.AddResource(published)
+                .WithHttpEndpoint(port: port, name: SupervisedProjectResource.HttpEndpointName)
+                .WithEnvironment("HTTP_PORTS", published.HttpEndpoint.Property(EndpointProperty.TargetPort)) // as AddProject's manifest says
+                .WithOtlpExporter()
+                .WithManifestPublishingCallback(context => WriteWorkerProjectAsync(context, published));
+        }
+
         var token = builder.AddParameter($"{name}-control-token",
             new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true);
-        var resource = new SupervisedProjectResource(name, "dotnet", SupervisorExecutable.ProjectDirectory, new TProject().ProjectPath, token.Resource);
+        var resource = new SupervisedProjectResource(name, "dotnet", SupervisorExecutable.ProjectDirectory, workerProject, token.Resource);
 
         builder.Services.TryAddSingleton(_ => new SupervisorControlClient(new HttpClient { Timeout = TimeSpan.FromSeconds(10) }));
         builder.Services.TryAddEventingSubscriber<SupervisorStatusSubscriber>();
@@ -44,7 +58,7 @@ public static class SupervisedProjectBuilderExtensions
             .WithArgs(context => AddSupervisorArguments(context, resource))
             .WithEnvironment(context =>
             {
-                context.EnvironmentVariables["Supervisor__ControlToken"] = resource.ControlToken;
+                context.EnvironmentVariables["Supervisor__ControlToken"] = token.Resource;
                 context.EnvironmentVariables["ASPNETCORE_ENVIRONMENT"] = builder.Environment.EnvironmentName;
                 context.EnvironmentVariables["DOTNET_ENVIRONMENT"] = builder.Environment.EnvironmentName;
                 // What Aspire gives a project resource, so the workers behave as AddProject's would.
@@ -60,7 +74,6 @@ public static class SupervisedProjectBuilderExtensions
             resource.SlotList.Add(slot);
             builder.AddResource(slot)
                 .WithParentRelationship(supervised)
-                .ExcludeFromManifest()
                 .WithIconName("Box")
                 .WithInitialState(WorkerSnapshots.Initial())
                 .WithWorkerCommands();
@@ -103,10 +116,23 @@ public static class SupervisedProjectBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(supervised);
+        if (supervised.Resource.ControlToken is null)
+        {
+            return builder; // publish mode: a deployment has no Supervisor control API to hand on
+        }
+
         var name = supervised.Resource.Name;
         return builder
             .WithEnvironment($"Cluster__{name}__ControlUrl", ReferenceExpression.Create($"http://127.0.0.1:{supervised.Resource.ControlEndpoint.Property(EndpointProperty.Port)}"))
             .WithEnvironment(context => context.EnvironmentVariables[$"Cluster__{name}__ControlToken"] = supervised.Resource.ControlToken);
+    }
+
+    private static async Task WriteWorkerProjectAsync(ManifestPublishingContext context, SupervisedProjectResource resource)
+    {
+        context.Writer.WriteString("type", "project.v0");
+        context.Writer.WriteString("path", context.GetManifestRelativePath(resource.WorkerProjectPath));
+        await context.WriteEnvironmentVariablesAsync(resource);
+        context.WriteBindings(resource);
     }
 
     private static void AddSupervisorArguments(CommandLineArgsCallbackContext context, SupervisedProjectResource resource)

@@ -8,7 +8,7 @@ namespace Aspire.Hosting;
 /// is the Supervisor's), which binds the public <see cref="HttpEndpointName"/> endpoint itself and hands its connections to
 /// the workers. Each worker shows as a <see cref="SupervisedWorkerResource"/> nested under it.
 /// </summary>
-public sealed class SupervisedProjectResource(string name, string command, string workingDirectory, string workerProjectPath, ParameterResource controlToken)
+public sealed class SupervisedProjectResource(string name, string command, string workingDirectory, string workerProjectPath, ParameterResource? controlToken)
     : ExecutableResource(name, command, workingDirectory), IResourceWithServiceDiscovery
 {
     /// <summary>The public endpoint: the port every worker serves.</summary>
@@ -20,8 +20,8 @@ public sealed class SupervisedProjectResource(string name, string command, strin
     /// <summary>The .csproj of the app the workers run.</summary>
     public string WorkerProjectPath { get; } = workerProjectPath;
 
-    /// <summary>The control API's bearer token: a secret generated per run.</summary>
-    public ParameterResource ControlToken { get; } = controlToken;
+    /// <summary>The control API's bearer token: a secret generated per run; null in publish mode, where no Supervisor runs.</summary>
+    public ParameterResource? ControlToken { get; } = controlToken;
 
     public EndpointReference HttpEndpoint => field ??= new(this, HttpEndpointName);
 
@@ -48,7 +48,8 @@ public sealed class SupervisedProjectResource(string name, string command, strin
     /// <summary>The control API's address and token, once the endpoint is allocated.</summary>
     public async Task<ControlEndpoint> GetControlEndpointAsync(CancellationToken cancellationToken)
     {
-        var token = await ControlToken.GetValueAsync(cancellationToken)
+        var parameter = ControlToken ?? throw new InvalidOperationException($"{Name}: no Supervisor runs in publish mode.");
+        var token = await parameter.GetValueAsync(cancellationToken)
             ?? throw new InvalidOperationException($"{Name}: the control token parameter has no value.");
         // 127.0.0.1, not the endpoint's "localhost": the control API listens on IPv4 loopback only.
         return new ControlEndpoint(new Uri($"http://127.0.0.1:{ControlEndpoint.Port}/"), token);

@@ -78,11 +78,19 @@ public sealed class AppHostProcessTests(ITestOutputHelper output)
 
         Assert.StartsWith("container.", Type("redis"), StringComparison.Ordinal);
         Assert.StartsWith("docker.io/library/redis", resources.GetProperty("redis").GetProperty("image").GetString(), StringComparison.Ordinal);
-        Assert.Equal("executable.v0", Type("api"));
-        Assert.Equal("executable.v0", Type("realtime"));
-        Assert.StartsWith("project.", Type("web"), StringComparison.Ordinal);
-        Assert.Equal("parameter.v0", Type("api-control-token"));
-        Assert.Contains("{redis.connectionString}", resources.GetProperty("api").GetProperty("env").GetProperty("ConnectionStrings__redis").GetString(), StringComparison.Ordinal);
+        // A deployment runs the worker projects themselves (one worker per pod, or a Supervisor in their image).
+        foreach (var (name, project) in new[] { ("api", "Api/Api.csproj"), ("realtime", "RealtimeHub/RealtimeHub.csproj"), ("web", "Web/Web.csproj") })
+        {
+            Assert.Equal("project.v0", Type(name));
+            Assert.EndsWith(project, resources.GetProperty(name).GetProperty("path").GetString(), StringComparison.Ordinal);
+        }
+
+        var api = resources.GetProperty("api");
+        Assert.Contains("{redis.connectionString}", api.GetProperty("env").GetProperty("ConnectionStrings__redis").GetString(), StringComparison.Ordinal);
+        Assert.Equal(JsonValueKind.Object, api.GetProperty("bindings").GetProperty("http").ValueKind);
+        Assert.Equal("{api.bindings.http.targetPort}", api.GetProperty("env").GetProperty("HTTP_PORTS").GetString());
+        Assert.False(api.GetProperty("env").TryGetProperty("Supervisor__ControlToken", out _), "no Supervisor control token in a deployment");
+        Assert.False(resources.TryGetProperty("api-control-token", out _), "no Supervisor control token in a deployment");
         Assert.False(resources.TryGetProperty("api-0", out _), "worker slots are dashboard rows, not deployable resources");
         output.WriteLine(string.Join(", ", resources.EnumerateObject().Select(resource => $"{resource.Name}: {resource.Value.GetProperty("type").GetString()}")));
     }
