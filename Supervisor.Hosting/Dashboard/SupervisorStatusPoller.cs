@@ -34,7 +34,7 @@ internal sealed partial class SupervisorStatusPoller(
                 var running = await notifications.WaitForResourceAsync(supervised.Name, IsRunning, stopping);
                 using var runCancellation = CancellationTokenSource.CreateLinkedTokenSource(stopping);
                 var forwarding = ForwardWorkerLinesAsync(running.ResourceId, running.Snapshot.StartTimeStamp, runCancellation.Token);
-                await PollWhileRunningAsync(stopping);
+                await PollWhileRunningAsync(running.ResourceId, stopping);
                 await runCancellation.CancelAsync();
                 await forwarding;
                 await PublishAllAsync((_, snapshot) => WorkerSnapshots.SupervisorGone(snapshot));
@@ -52,7 +52,7 @@ internal sealed partial class SupervisorStatusPoller(
         }
     }
 
-    private async Task PollWhileRunningAsync(CancellationToken stopping)
+    private async Task PollWhileRunningAsync(string resourceId, CancellationToken stopping)
     {
         var endpoint = await supervised.GetControlEndpointAsync(stopping);
         using var timer = new PeriodicTimer(Interval);
@@ -70,6 +70,7 @@ internal sealed partial class SupervisorStatusPoller(
                 var status = await client.GetStatusAsync(endpoint, timeout.Token);
                 var workers = status.Workers.ToDictionary(worker => worker.Index);
                 await PublishAllAsync((slot, snapshot) => WorkerSnapshots.From(snapshot, workers.GetValueOrDefault(slot.Index)));
+                await PublishSummaryAsync(resourceId, status);
             }
             catch (SupervisorControlException)
             {
@@ -82,6 +83,24 @@ internal sealed partial class SupervisorStatusPoller(
         }
         while (await timer.WaitForNextTickAsync(stopping));
     }
+
+    /// <summary>
+    /// The Supervisor's own row: how many workers are ready, its policy and its last reload, as properties beside DCP's. It is
+    /// published to the DCP resource's id (a resource name alone would add a second row).
+    /// </summary>
+    private async Task PublishSummaryAsync(string resourceId, SupervisorStatus status)
+    {
+        var summary = WorkerSnapshots.Summary(status);
+        if (summary.Select(property => $"{property.Name}={property.Value}").SequenceEqual(_summary))
+        {
+            return;
+        }
+
+        _summary = [.. summary.Select(property => $"{property.Name}={property.Value}")];
+        await notifications.PublishUpdateAsync(supervised, resourceId, snapshot => snapshot with { Properties = WorkerSnapshots.Upsert(snapshot.Properties, summary) });
+    }
+
+    private string[] _summary = [];
 
     /// <summary>Applies <paramref name="update"/> to every slot and publishes the rows that change.</summary>
     private async Task PublishAllAsync(Func<SupervisedWorkerResource, CustomResourceSnapshot, CustomResourceSnapshot> update)

@@ -52,11 +52,11 @@ internal static class WorkerSnapshots
         var properties = Upsert(previous.Properties,
             new ResourcePropertySnapshot("worker.index", worker.Index) { DisplayName = "Worker index" },
             new ResourcePropertySnapshot(RestartsProperty, worker.Restarts) { DisplayName = "Restarts", IsHighlighted = true },
-            new ResourcePropertySnapshot(RssProperty, Mebibytes(worker.RssBytes)) { DisplayName = "Resident memory" },
+            new ResourcePropertySnapshot(RssProperty, Mebibytes(worker.RssBytes)) { DisplayName = "Resident memory", IsHighlighted = true },
             new ResourcePropertySnapshot("worker.gc-heap", Mebibytes(worker.GcHeapBytes)) { DisplayName = "GC heap" },
             new ResourcePropertySnapshot("worker.in-flight", worker.InFlight) { DisplayName = "Requests in flight" },
-            new ResourcePropertySnapshot("worker.requests", worker.RequestsServed) { DisplayName = "Requests served" },
-            new ResourcePropertySnapshot("worker.last-exit", worker.LastExit?.Reason) { DisplayName = "Last exit" });
+            new ResourcePropertySnapshot("worker.requests", worker.RequestsServed) { DisplayName = "Requests served", IsHighlighted = true },
+            new ResourcePropertySnapshot("worker.last-exit", worker.LastExit?.Reason) { DisplayName = "Last exit", IsHighlighted = true });
         properties = worker.Pid is { } pid
             ? Upsert(properties, new ResourcePropertySnapshot(PidProperty, pid) { DisplayName = "Process ID", IsHighlighted = true })
             : Without(properties, PidProperty);
@@ -101,8 +101,16 @@ internal static class WorkerSnapshots
     private static string? Mebibytes(long? bytes) =>
         bytes is { } value ? string.Create(CultureInfo.InvariantCulture, $"{value / (1024.0 * 1024.0):F1} MiB") : null;
 
+    /// <summary>The Supervisor row's summary: <c>2/2 ready</c>, its balancing policy, its last rolling reload.</summary>
+    public static ResourcePropertySnapshot[] Summary(SupervisorStatus status) =>
+    [
+        new("supervisor.workers", string.Create(CultureInfo.InvariantCulture, $"{status.ReadyWorkers}/{status.DesiredWorkers} ready")) { DisplayName = "Workers", IsHighlighted = true },
+        new("supervisor.balancing", status.Policy) { DisplayName = "Balancing", IsHighlighted = true },
+        new("supervisor.reload", status.Reload is { } reload ? $"{reload.State}, {reload.Replaced} replaced ({reload.Trigger})" : "none yet") { DisplayName = "Rolling reload", IsHighlighted = true },
+    ];
+
     // Properties the dashboard adds (resource.parentName among them) must survive every update.
-    private static ImmutableArray<ResourcePropertySnapshot> Upsert(ImmutableArray<ResourcePropertySnapshot> properties, params ResourcePropertySnapshot[] updates) =>
+    public static ImmutableArray<ResourcePropertySnapshot> Upsert(ImmutableArray<ResourcePropertySnapshot> properties, params ResourcePropertySnapshot[] updates) =>
         [.. properties.Where(property => updates.All(update => update.Name != property.Name)), .. updates];
 
     private static ImmutableArray<ResourcePropertySnapshot> Without(ImmutableArray<ResourcePropertySnapshot> properties, string name) =>

@@ -39,6 +39,7 @@ public sealed class DashboardBrowserTests(AspireAppFixture system) : IAsyncLifet
         }
 
         Assert.Equal(0, await page.GetByText("No trusted development certificate").CountAsync());
+        Assert.Equal(1, await page.Locator(".resource-name-text", new() { HasTextRegex = new System.Text.RegularExpressions.Regex("^api$") }).CountAsync());
         await Screenshots.SaveAsync(page, "aspire-dashboard-resources");
 
         // One request with a trace id of our own: the dashboard's span for it shows the PID that X-Served-By names.

@@ -52,6 +52,11 @@ public sealed class WorkerResourcesTests(AspireAppFixture system, ITestOutputHel
 
         Assert.Equal(rows.Select(row => row.Pid()!.Value).Order(), served.Order());
         Assert.All(Enumerable.Range(AspireAppFixture.Workers, 2), index => Assert.True(system.Snapshot($"api-{index}").IsHidden));
+
+        // The Supervisor's own row sums them up, beside what DCP says of its process.
+        var supervisor = await system.WaitForAsync("api", snapshot => snapshot.Properties.Any(p => p.Name == "supervisor.workers" && Equals(p.Value, "2/2 ready")), Deadline, "2/2 ready");
+        Assert.Contains(supervisor.Properties, property => property.Name == "supervisor.balancing" && Equals(property.Value, "RoundRobin"));
+        Assert.Contains(supervisor.Properties, property => property.Name == "executable.pid");
     }
 
     [Fact]
