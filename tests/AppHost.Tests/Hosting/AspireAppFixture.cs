@@ -21,6 +21,9 @@ public sealed class AspireAppFixture : IAsyncLifetime
     /// <summary>From <c>StartAsync</c> (everything built) to every resource healthy.</summary>
     public TimeSpan TimeToHealthy { get; private set; }
 
+    /// <summary>When each resource first became healthy, from <c>StartAsync</c>.</summary>
+    public IReadOnlyDictionary<string, TimeSpan> HealthyAfter { get; private set; } = new Dictionary<string, TimeSpan>();
+
     public ResourceNotificationService Notifications => App.ResourceNotifications;
 
     public async Task InitializeAsync()
@@ -37,13 +40,15 @@ public sealed class AspireAppFixture : IAsyncLifetime
             deadline.Token);
         App = await builder.BuildAsync(deadline.Token);
         var stopwatch = Stopwatch.StartNew();
-        await App.StartAsync(deadline.Token);
-        foreach (var resource in Resources)
+        var healthy = Resources.ToDictionary(resource => resource, async resource =>
         {
             await Notifications.WaitForResourceHealthyAsync(resource, deadline.Token);
-        }
-
+            return stopwatch.Elapsed;
+        });
+        await App.StartAsync(deadline.Token);
+        await Task.WhenAll(healthy.Values);
         TimeToHealthy = stopwatch.Elapsed;
+        HealthyAfter = healthy.ToDictionary(entry => entry.Key, entry => entry.Value.Result);
     }
 
     public async Task DisposeAsync()

@@ -30,7 +30,8 @@ public sealed class WorkerResourcesTests(AspireAppFixture system, ITestOutputHel
             Assert.Equal(HealthStatus.Healthy, system.Snapshot(resource).HealthStatus);
         }
 
-        output.WriteLine($"StartAsync to every resource healthy: {system.TimeToHealthy.TotalSeconds:F1} s");
+        output.WriteLine($"StartAsync to every resource healthy: {system.TimeToHealthy.TotalSeconds:F1} s ("
+            + string.Join(", ", system.HealthyAfter.Select(entry => $"{entry.Key} {entry.Value.TotalSeconds:F1} s")) + ")");
         Assert.True(system.TimeToHealthy < TimeSpan.FromSeconds(90), $"Start to healthy took {system.TimeToHealthy.TotalSeconds:F1} s.");
     }
 
