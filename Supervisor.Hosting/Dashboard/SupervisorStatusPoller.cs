@@ -24,6 +24,9 @@ internal sealed partial class SupervisorStatusPoller(
 
     private static readonly TimeSpan StatusTimeout = TimeSpan.FromSeconds(2);
 
+    // What the Supervisor's row last got, so an unchanged summary is not published every tick.
+    private string[] _summary = [];
+
     public async Task RunAsync(CancellationToken stopping)
     {
         try
@@ -55,6 +58,7 @@ internal sealed partial class SupervisorStatusPoller(
     private async Task PollWhileRunningAsync(string resourceId, CancellationToken stopping)
     {
         var endpoint = await supervised.GetControlEndpointAsync(stopping);
+        _summary = []; // a restarted Supervisor's row starts without it
         using var timer = new PeriodicTimer(Interval);
         do
         {
@@ -99,8 +103,6 @@ internal sealed partial class SupervisorStatusPoller(
         _summary = [.. summary.Select(property => $"{property.Name}={property.Value}")];
         await notifications.PublishUpdateAsync(supervised, resourceId, snapshot => snapshot with { Properties = WorkerSnapshots.Upsert(snapshot.Properties, summary) });
     }
-
-    private string[] _summary = [];
 
     /// <summary>Applies <paramref name="update"/> to every slot and publishes the rows that change.</summary>
     private async Task PublishAllAsync(Func<SupervisedWorkerResource, CustomResourceSnapshot, CustomResourceSnapshot> update)
