@@ -3,7 +3,7 @@
 # peer under every load and writes docs/benchmarks/results.md, results.json and throughput.svg.
 # Needs: .NET 10 SDK, Node.js 20+ with npm, wrk (apt-get install wrk). Takes about 10 minutes with the defaults.
 # Settings (environment): BENCH_WORKERS=2 BENCH_SECONDS=10 BENCH_WARMUP_SECONDS=3 BENCH_CPU_MS=100
-#   BENCH_PEERS=kestrel,supervisor-reuseport,supervisor-roundrobin,supervisor-sticky,node-cluster,pm2,node-single
+#   BENCH_PEERS=kestrel,supervisor-reuseport,supervisor-roundrobin,supervisor-sticky,aspire-replicas,node-cluster,pm2,node-single
 #   BENCH_LOADS=keepalive,close,cpu  BENCH_QUIET_WAIT_SECONDS=0  BENCH_OUT=docs/benchmarks  BENCH_SKIP_BUILD=1
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +19,7 @@ if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
   log "building Api and Supervisor (Release)"
   dotnet build Api/Api.csproj -c Release -nologo -clp:ErrorsOnly -v:q
   dotnet build Supervisor/Supervisor.csproj -c Release -nologo -clp:ErrorsOnly -v:q
+  dotnet build bench/peers/aspire/ReplicasAppHost.csproj -c Release -nologo -clp:ErrorsOnly -v:q
   log "installing the Node peers from package-lock.json"
   (cd bench/peers/node && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 fi

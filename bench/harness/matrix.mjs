@@ -9,7 +9,7 @@ import path from 'node:path';
 import { runWrk } from './wrk.mjs';
 import { freePort, isListening, eventually, rssBytes, cpuMilliseconds } from './procfs.mjs';
 import { machineFacts, machineLoad, waitForQuiet } from './machine.mjs';
-import { root, singleKestrel, supervisor, nodeCluster, pm2Cluster, nodeSingle } from './peers.mjs';
+import { root, singleKestrel, supervisor, aspireReplicas, nodeCluster, pm2Cluster, nodeSingle } from './peers.mjs';
 import { writeReport } from './report.mjs';
 
 const setting = (name, fallback) => process.env[name] ?? fallback;
@@ -32,6 +32,7 @@ const allPeers = [
   supervisor('ReusePort', workers),
   supervisor('RoundRobin', workers),
   supervisor('Sticky', workers),
+  aspireReplicas(workers),
   nodeCluster(workers),
   pm2Cluster(workers),
   nodeSingle,

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { start, stop, waitForLine, onCleanup, run, tail } from './children.mjs';
-import { descendants, eventually, isAlive, isListening } from './procfs.mjs';
+import { descendants, eventually, isAlive, isListening, processTable } from './procfs.mjs';
 
 export const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
 const nodePeerDir = path.join(root, 'bench', 'peers', 'node');
@@ -100,6 +100,59 @@ export function supervisor(policy, workers) {
         ],
         served: async () => new Map((await status()).workers.filter((w) => w.pid).map((w) => [w.pid, w.requestsServed])),
         stop: () => stop(handle),
+      };
+    },
+  };
+}
+
+const replicasAppHost = path.join(root, 'bench', 'peers', 'aspire', 'bin', 'Release', 'net10.0', 'ReplicasAppHost.dll');
+
+/** The DCP that an AppHost started: DCP detaches (init adopts it), so it is found by the AppHost's pid it monitors. */
+function dcpOf(appHostPid) {
+  for (const { pid } of processTable()) {
+    try {
+      const commandLine = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      const monitor = commandLine.indexOf('--monitor');
+      if (commandLine.includes('start-apiserver') && monitor >= 0 && Number(commandLine[monitor + 1]) === appHostPid) return pid;
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return null;
+}
+
+const commandLineOf = (pid) => {
+  try { return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8'); } catch { return ''; }
+};
+
+/**
+ * Aspire's own answer to "several processes of one project": WithReplicas(n) behind DCP's proxy on one port
+ * (bench/peers/aspire). The AppHost and DCP (its API server, controllers, proxy, one `dotnet run` and one monitor per
+ * replica) count as the primary's side; the Api processes are the workers. DCP's proxy reports no split.
+ */
+export function aspireReplicas(replicas) {
+  return {
+    id: 'aspire-replicas', label: `Aspire WithReplicas(${replicas}), DCP proxy`, runtime: 'dotnet', workers: replicas,
+    async start(port) {
+      if (!fs.existsSync(replicasAppHost)) throw new Error(`${replicasAppHost} is not built: bench/run.sh builds it`);
+      const handle = start(this.id, 'dotnet', ['exec', replicasAppHost, `--Bench:Port=${port}`, `--Bench:Replicas=${replicas}`], {
+        env: { ...dotnetEnvironment, DOTNET_ENVIRONMENT: 'Production' }, cwd: path.dirname(replicasAppHost),
+      });
+      await waitUntilServing(handle, port);
+      const dcp = await eventually(() => dcpOf(handle.pid), startDeadlineMs, `the DCP of ${handle.name}`);
+      return {
+        processes: () => [
+          { pid: handle.pid, role: 'primary' },
+          ...(isAlive(dcp) ? [{ pid: dcp, role: 'helper' }] : []),
+          ...descendants(dcp).map((pid) => ({ pid, role: /\/Api\0?$|Api\.dll/.test(commandLineOf(pid)) ? 'worker' : 'helper' })),
+        ],
+        served: async () => new Map(),
+        async stop() {
+          await stop(handle);
+          // DCP stops the replicas when it sees its AppHost go; the next cell needs the port and the cores back.
+          await eventually(() => !isAlive(dcp), 60_000, `DCP (pid ${dcp}) to exit after its AppHost`);
+          await eventually(async () => !(await isListening(port)), 30_000, `port ${port} to be free after DCP`);
+        },
       };
     },
   };
