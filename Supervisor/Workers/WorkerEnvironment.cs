@@ -6,7 +6,7 @@ namespace ReferenceApp.Supervisor.Workers;
 
 /// <summary>
 /// The environment of a worker: the Supervisor's own, minus what would make workers fight over ports or see the
-/// Supervisor's secrets, plus the worker contract (slot, count, channel, identity). See CONTRACTS.md section 2.
+/// Supervisor's secrets, plus the worker contract (slot, count, channel, identity).
 /// </summary>
 internal static class WorkerEnvironment
 {

@@ -294,7 +294,8 @@ internal sealed partial class WorkerProcess
             return;
         }
 
-        // One line per line, prefixed, so interleaved output of several workers stays attributable (CONTRACTS.md section 1).
+        // One line per line, prefixed, so interleaved output of several workers stays attributable. Supervisor.Hosting reads
+        // this prefix to give each worker its own console log in the Aspire dashboard (SupervisorStatusPoller.WorkerLine).
         Console.Out.WriteLine($"[{InstanceName} pid={ProcessId.ToString(CultureInfo.InvariantCulture)}] {line}");
         _outputTail.Enqueue(line);
         while (_outputTail.Count > OutputTailLines && _outputTail.TryDequeue(out _))
