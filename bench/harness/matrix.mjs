@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 // The benchmark matrix: every peer under every load, one after another on the same machine, then the report.
 // Run through bench/run.sh, which builds first. Settings (environment):
-//   BENCH_WORKERS=2  BENCH_SECONDS=10  BENCH_WARMUP_SECONDS=3  BENCH_ROUNDS=2  BENCH_CPU_MS=100  BENCH_CPU_CONNECTIONS=<workers>
+//   BENCH_WORKERS=2  BENCH_SECONDS=10  BENCH_WARMUP_SECONDS=3  BENCH_ROUNDS=5  BENCH_CPU_MS=100  BENCH_CPU_CONNECTIONS=<workers>
+//   BENCH_BUSY_CORES=0.1 (other work, in cores, above which a cell is measured again)  BENCH_RETRIES=2
 //   BENCH_PEERS=kestrel,supervisor-reuseport,...  BENCH_LOADS=keepalive,close,cpu   (default: all)
 //   BENCH_QUIET_WAIT_SECONDS=0 (wait up to this long for a quiet machine)  BENCH_OUT=docs/benchmarks
 import fs from 'node:fs';
 import path from 'node:path';
 import { runWrk } from './wrk.mjs';
-import { freePort, isListening, eventually, rssBytes, cpuMilliseconds } from './procfs.mjs';
+import { freePort, isListening, eventually, rssBytes, cpuMilliseconds, machineCpu, ownCpuMilliseconds } from './procfs.mjs';
 import { machineFacts, machineLoad, waitForQuiet } from './machine.mjs';
 import { root, singleKestrel, supervisor, aspireReplicas, nodeCluster, pm2Cluster, nodeSingle } from './peers.mjs';
 import { writeReport } from './report.mjs';
@@ -23,7 +24,12 @@ const cpuMs = Number(setting('BENCH_CPU_MS', '100'));
 const cpuConnections = Number(setting('BENCH_CPU_CONNECTIONS', String(workers)));
 // Other work on a shared machine comes and goes: every cell is measured once per round, peers in forward order in even
 // rounds and in reverse order in odd ones, and the report shows the mean, so a drifting background favours no peer.
-const rounds = Number(setting('BENCH_ROUNDS', '2'));
+const rounds = Number(setting('BENCH_ROUNDS', '5'));
+// A cell is measured on a busy machine when processes that are neither the peer, nor wrk, nor this harness used more than
+// this many cores on average during it, or the hypervisor stole as much: such a cell is measured again, up to BENCH_RETRIES
+// times, and marked busy in the report if it never came out quiet. 0.1 core is 5 % of this 2-core machine.
+const busyCores = Number(setting('BENCH_BUSY_CORES', '0.1'));
+const retries = Number(setting('BENCH_RETRIES', '2'));
 const outDir = path.resolve(root, setting('BENCH_OUT', 'docs/benchmarks'));
 const log = (message) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
 
@@ -91,9 +97,23 @@ async function measure(peer, running, load, port) {
   const wrkOptions = { url, threads: load.threads, connections: load.connections, headers: load.headers };
   if (warmupSeconds > 0) await runWrk({ ...wrkOptions, seconds: warmupSeconds });
   const servedBefore = await running.served();
+  const loadBefore = machineLoad();
   const stopSampler = startRssSampler(running);
+  const machineBefore = machineCpu();
+  const ownBefore = ownCpuMilliseconds();
   const result = await runWrk({ ...wrkOptions, seconds });
+  const ownMs = ownCpuMilliseconds() - ownBefore;
+  const machineAfter = machineCpu();
   const processes = stopSampler();
+  // Everything the machine did beyond the peer, wrk and this harness: other people's work, in cores.
+  const peerMs = processes.reduce((sum, p) => sum + p.cpuMs, 0);
+  const foreignCores = Math.max(0, machineAfter.busyMs - machineBefore.busyMs - peerMs - ownMs) / (seconds * 1000);
+  const stealCores = (machineAfter.stealMs - machineBefore.stealMs) / (seconds * 1000);
+  const machine = {
+    loadBefore: loadBefore.loadAverage1m, loadAfter: machineLoad().loadAverage1m,
+    foreignCores: Math.round(foreignCores * 1000) / 1000, stealCores: Math.round(stealCores * 1000) / 1000,
+    busy: foreignCores > busyCores || stealCores > busyCores || loadBefore.otherLoadGenerators > 0,
+  };
   // Counts arrive with the next heartbeat (Supervisor) or stats write (Node): wait until they stop moving.
   let servedAfter = await running.served();
   await eventually(async () => {
@@ -109,13 +129,14 @@ async function measure(peer, running, load, port) {
     requests: result.requests, requestsPerSecond: result.requestsPerSecond,
     p50Ms: result.p50Ms, p99Ms: result.p99Ms, errors: result.errors, non2xx: result.non2xx,
     failed: result.failed, failedRate: result.failedRate,
-    processes, split: split(servedBefore, servedAfter),
+    processes, split: split(servedBefore, servedAfter), machine,
     cpuMsPerRequest: result.requests > 0 ? processes.reduce((sum, p) => sum + p.cpuMs, 0) / result.requests : null,
     wrkArgs: result.args.join(' '), wrkOutput: result.output,
   };
   log(`${peer.id} / ${load.id}: ${Math.round(cell.requestsPerSecond)} req/s, p50 ${cell.p50Ms} ms, p99 ${cell.p99Ms} ms, `
     + `CPU ${cell.cpuMsPerRequest?.toFixed(3)} ms/request, `
-    + `failed ${cell.failed}, split ${cell.split.map((s) => `${(s.share * 100).toFixed(1)}%`).join('/') || '-'}`);
+    + `failed ${cell.failed}, split ${cell.split.map((s) => `${(s.share * 100).toFixed(1)}%`).join('/') || '-'}, `
+    + `other work ${machine.foreignCores} cores, steal ${machine.stealCores}, load ${machine.loadBefore}${machine.busy ? ' BUSY' : ''}`);
   return cell;
 }
 
@@ -140,7 +161,21 @@ function combine(rounds) {
     });
   }
   const first = rounds[0];
+  const median = (values) => {
+    const sorted = values.filter((v) => v !== null && v !== undefined).sort((a, b) => a - b);
+    if (!sorted.length) return null;
+    const middle = Math.floor(sorted.length / 2);
+    return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  };
+  const rates = rounds.map((c) => c.requestsPerSecond);
   return {
+    requestsPerSecondMedian: median(rates), requestsPerSecondMin: Math.min(...rates), requestsPerSecondMax: Math.max(...rates),
+    // Each round's rate over the same round's single Kestrel: a ratio that a drifting machine cannot skew between rounds.
+    ratioToKestrelByRound: rounds.map((c) => c.ratioToKestrel ?? null),
+    ratioToKestrelMedian: median(rounds.map((c) => c.ratioToKestrel)),
+    splitSharesByRound: rounds.map((c) => c.split.map((row) => Math.round(row.share * 1000) / 1000)),
+    busyRounds: rounds.filter((c) => c.machine?.busy).length,
+    foreignCoresMax: Math.max(...rounds.map((c) => c.machine?.foreignCores ?? 0)),
     peer: first.peer, peerLabel: first.peerLabel, runtime: first.runtime, workers: first.workers,
     load: first.load, loadLabel: first.loadLabel, seconds: first.seconds, rounds: rounds.length,
     requests: sum((c) => c.requests),
@@ -170,17 +205,28 @@ async function main() {
       log(`round ${round + 1}/${rounds}: starting ${peer.label} on port ${port}`);
       const running = await peer.start(port);
       try {
-        for (const load of loads) measured.push({ round, ...(await measure(peer, running, load, port)) });
+        for (const load of loads) {
+          let cell = await measure(peer, running, load, port);
+          for (let retry = 1; cell.machine.busy && retry <= retries; retry++) {
+            log(`${peer.id} / ${load.id}: the machine was busy (other work ${cell.machine.foreignCores} cores); measuring again (${retry}/${retries})`);
+            cell = await measure(peer, running, load, port);
+          }
+          measured.push({ round, ...cell });
+        }
       } finally {
         await running.stop();
         await eventually(async () => !(await isListening(port)), 30_000, `port ${port} to be free after ${peer.id} stopped`);
       }
     }
   }
+  for (const cell of measured) {
+    const kestrel = measured.find((c) => c.peer === 'kestrel' && c.load === cell.load && c.round === cell.round);
+    cell.ratioToKestrel = kestrel && kestrel.requestsPerSecond > 0 ? cell.requestsPerSecond / kestrel.requestsPerSecond : null;
+  }
   const cells = peers.flatMap((peer) => loads.map((load) => combine(measured.filter((c) => c.peer === peer.id && c.load === load.id))));
   const after = machineLoad();
   const run = {
-    facts, settings: { workers, seconds, warmupSeconds, rounds, cpuMs, cpuConnections }, loadBefore: before, loadAfter: after,
+    facts, settings: { workers, seconds, warmupSeconds, rounds, cpuMs, cpuConnections, busyCores, retries }, loadBefore: before, loadAfter: after,
     durationSeconds: Math.round((Date.now() - started) / 1000), peers: peers.map((p) => ({ id: p.id, label: p.label })),
     loads: loads.map((l) => ({ id: l.id, label: l.label })), cells, measured,
   };

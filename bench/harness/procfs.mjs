@@ -33,6 +33,24 @@ export function cpuMilliseconds(pid) {
   }
 }
 
+/**
+ * The whole machine's CPU time so far, in milliseconds: busy (user, nice, system, irq, softirq) and stolen by the
+ * hypervisor (steal). See proc(5), /proc/stat, the first "cpu" line.
+ */
+export function machineCpu() {
+  const [, ...values] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
+  const [user, nice, system, , , irq, softirq, steal] = values.map(Number);
+  const toMs = (ticks) => (ticks * 1000) / clockTicksPerSecond;
+  return { busyMs: toMs(user + nice + system + irq + softirq), stealMs: toMs(steal ?? 0) };
+}
+
+/** CPU time of this process and of its waited-for children (every wrk run), in milliseconds. See proc(5), utime..cstime. */
+export function ownCpuMilliseconds() {
+  const stat = fs.readFileSync('/proc/self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) * 1000) / clockTicksPerSecond;
+}
+
 /** Parent pid, state and command name of every process: proc(5), /proc/pid/stat (comm may hold spaces and parentheses). */
 export function processTable() {
   const table = [];

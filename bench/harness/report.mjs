@@ -42,7 +42,8 @@ export function markdown(run, chartFile) {
   lines.push('');
   lines.push(`Each cell: ${settings.warmupSeconds} s of warm-up, then ${settings.seconds} s measured by \`wrk --latency\`, in `
     + `${settings.rounds} round(s) (peers in forward order, then reversed, so a drifting background load favours none); the `
-    + 'table shows the mean of the rounds, with each round\'s rate in brackets. '
+    + 'table shows the median of the rounds with their minimum and maximum; × Kestrel is the median of each round\'s rate over the same round\'s single Kestrel. '
+    + `A cell is measured again (up to ${settings.retries ?? 0} times) when other work used more than ${settings.busyCores ?? '-'} cores during it, or the hypervisor stole as much; "busy rounds" counts those that never came out quiet. `
     + `Clusters run ${settings.workers} workers. The CPU load asks for ${settings.cpuMs} ms of CPU per request on both runtimes, `
     + `over ${settings.cpuConnections ?? 8} connections (one per core: the endpoints spin on a wall clock, so more requests in flight than `
     + 'cores would let a multi-threaded server time-slice them and burn less than asked). '
@@ -52,13 +53,17 @@ export function markdown(run, chartFile) {
     + 'requests each worker served (Supervisor: `requestsServed` from the control API; Node: counts each worker published). '
     + '"failed" counts non-2xx answers plus broken connections. Ratios compare requests/s within this run, the only comparison '
     + 'that holds on a shared machine.', '');
-  lines.push('| Load | Peer | req/s (per round) | p50 ms | p99 ms | failed | CPU ms/req | RSS per process, MiB | per-worker split | × Node cluster | × Kestrel |');
+  lines.push('| Load | Peer | req/s median (min-max) | p50 ms | p99 ms | failed | CPU ms/req | RSS per process, MiB | per-worker split | × Node cluster | × Kestrel, median of rounds (min-max) | busy rounds |');
   lines.push('|---|---|--:|--:|--:|--:|--:|---|---|--:|--:|');
   for (const load of run.loads) {
     for (const cell of run.cells.filter((c) => c.load === load.id)) {
-      const spread = cell.requestsPerSecondByRound?.length > 1 ? ` (${cell.requestsPerSecondByRound.map(rate).join(' / ')})` : '';
-      lines.push(`| ${load.label} | ${cell.peerLabel} | ${rate(cell.requestsPerSecond)}${spread} | ${fixed(cell.p50Ms, 2)} | ${fixed(cell.p99Ms, 2)} `
-        + `| ${cell.failed} | ${fixed(cell.cpuMsPerRequest, cell.cpuMsPerRequest >= 10 ? 1 : 3)} | ${rssText(cell.processes)} | ${splitText(cell)} | ${ratio(cell, run.cells, 'node-cluster')} | ${ratio(cell, run.cells, 'kestrel')} |`);
+      const spread = cell.requestsPerSecondByRound?.length > 1 ? ` (${rate(cell.requestsPerSecondMin)}-${rate(cell.requestsPerSecondMax)})` : '';
+      const ratios = (cell.ratioToKestrelByRound ?? []).filter((r) => r !== null);
+      const kestrelRatio = ratios.length
+        ? `${cell.ratioToKestrelMedian.toFixed(2)}×${ratios.length > 1 ? ` (${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)})` : ''}`
+        : '-';
+      lines.push(`| ${load.label} | ${cell.peerLabel} | ${rate(cell.requestsPerSecondMedian ?? cell.requestsPerSecond)}${spread} | ${fixed(cell.p50Ms, 2)} | ${fixed(cell.p99Ms, 2)} `
+        + `| ${cell.failed} | ${fixed(cell.cpuMsPerRequest, cell.cpuMsPerRequest >= 10 ? 1 : 3)} | ${rssText(cell.processes)} | ${splitText(cell)} | ${ratio(cell, run.cells, 'node-cluster')} | ${kestrelRatio} | ${cell.busyRounds ?? 0} of ${cell.rounds} (other work ≤ ${fixed(cell.foreignCoresMax, 2)} cores) |`);
     }
   }
   lines.push('', `![Requests per second per peer and load](${chartFile})`, '');
