@@ -29,7 +29,7 @@ public readonly record struct WorkerCount
     /// <summary>The count this machine gives: <see cref="Auto"/> is the processor count, capped at the slots.</summary>
     public int Resolve() => Count ?? Math.Clamp(Environment.ProcessorCount, 1, SupervisedProjectBuilderExtensions.MaxWorkerSlots);
 
-    /// <summary>The Supervisor's <c>--workers</c> value.</summary>
+    /// <summary><c>auto</c> or the number, as <see cref="Parse"/> reads it.</summary>
     public override string ToString() => Count?.ToString(CultureInfo.InvariantCulture) ?? "auto";
 
     public static WorkerCount FromInt32(int count) => Fixed(count);

@@ -95,12 +95,13 @@ internal sealed partial class SupervisorStatusPoller(
     private async Task PublishSummaryAsync(string resourceId, SupervisorStatus status)
     {
         var summary = WorkerSnapshots.Summary(status);
-        if (summary.Select(property => $"{property.Name}={property.Value}").SequenceEqual(_summary))
+        string[] shown = [.. summary.Select(property => $"{property.Name}={property.Value}")];
+        if (shown.SequenceEqual(_summary))
         {
             return;
         }
 
-        _summary = [.. summary.Select(property => $"{property.Name}={property.Value}")];
+        _summary = shown;
         await notifications.PublishUpdateAsync(supervised, resourceId, snapshot => snapshot with { Properties = WorkerSnapshots.Upsert(snapshot.Properties, summary) });
     }
 

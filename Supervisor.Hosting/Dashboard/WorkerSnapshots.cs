@@ -34,11 +34,9 @@ internal static class WorkerSnapshots
     };
 
     /// <summary>The Supervisor is gone (stopped, or it exited): its workers with it.</summary>
-    public static CustomResourceSnapshot SupervisorGone(CustomResourceSnapshot previous) => previous with
+    public static CustomResourceSnapshot SupervisorGone(CustomResourceSnapshot previous) => WithoutProcess(previous) with
     {
-        State = new ResourceStateSnapshot("Exited", null),
         StopTimeStamp = previous.StartTimeStamp is null ? null : previous.StopTimeStamp ?? DateTime.UtcNow,
-        Properties = Without(previous.Properties, PidProperty),
     };
 
     /// <summary>The slot as the Supervisor reports it; a slot it does not report (scaled down) is hidden.</summary>
@@ -46,7 +44,7 @@ internal static class WorkerSnapshots
     {
         if (worker is null)
         {
-            return previous with { IsHidden = true, State = new ResourceStateSnapshot("Exited", null), Properties = Without(previous.Properties, PidProperty) };
+            return WithoutProcess(previous) with { IsHidden = true };
         }
 
         var properties = Upsert(previous.Properties,
@@ -97,6 +95,12 @@ internal static class WorkerSnapshots
 
     /// <summary>True while the slot's snapshot shows a process (the worker commands are enabled then).</summary>
     public static bool HasProcess(CustomResourceSnapshot snapshot) => snapshot.Properties.Any(property => property.Name == PidProperty);
+
+    private static CustomResourceSnapshot WithoutProcess(CustomResourceSnapshot previous) => previous with
+    {
+        State = new ResourceStateSnapshot(nameof(WorkerState.Exited), null),
+        Properties = Without(previous.Properties, PidProperty),
+    };
 
     private static string? Mebibytes(long? bytes) =>
         bytes is { } value ? string.Create(CultureInfo.InvariantCulture, $"{value / (1024.0 * 1024.0):F1} MiB") : null;
