@@ -37,6 +37,7 @@ const allPeers = [
   singleKestrel,
   supervisor('ReusePort', workers),
   supervisor('RoundRobin', workers),
+  supervisor('RoundRobin', workers, { jit: true }),
   supervisor('Sticky', workers),
   aspireReplicas(workers),
   nodeCluster(workers),
@@ -175,6 +176,9 @@ function combine(rounds) {
     ratioToKestrelMedian: median(rounds.map((c) => c.ratioToKestrel)),
     splitSharesByRound: rounds.map((c) => c.split.map((row) => Math.round(row.share * 1000) / 1000)),
     busyRounds: rounds.filter((c) => c.machine?.busy).length,
+    startSecondsMedian: median(rounds.map((c) => c.startSeconds)),
+    // The widest a worker's share strayed from an even split in any round, in percentage points.
+    splitDeviationMax: Math.max(0, ...rounds.flatMap((c) => c.split.map((row) => Math.abs(row.share - 1 / c.workers) * 100))),
     foreignCoresMax: Math.max(...rounds.map((c) => c.machine?.foreignCores ?? 0)),
     peer: first.peer, peerLabel: first.peerLabel, runtime: first.runtime, workers: first.workers,
     load: first.load, loadLabel: first.loadLabel, seconds: first.seconds, rounds: rounds.length,
@@ -203,7 +207,10 @@ async function main() {
     for (const peer of order) {
       const port = await freePort();
       log(`round ${round + 1}/${rounds}: starting ${peer.label} on port ${port}`);
+      const startedAt = performance.now();
       const running = await peer.start(port);
+      // From spawn to the first 200 from /api/whoami on the public port, every worker included.
+      const startSeconds = Math.round(performance.now() - startedAt) / 1000;
       try {
         for (const load of loads) {
           let cell = await measure(peer, running, load, port);
@@ -211,7 +218,7 @@ async function main() {
             log(`${peer.id} / ${load.id}: the machine was busy (other work ${cell.machine.foreignCores} cores); measuring again (${retry}/${retries})`);
             cell = await measure(peer, running, load, port);
           }
-          measured.push({ round, ...cell });
+          measured.push({ round, startSeconds, ...cell });
         }
       } finally {
         await running.stop();
