@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { runWrk } from '../harness/wrk.mjs';
-import { freePort, isListening, eventually } from '../harness/procfs.mjs';
+import { freePort, isListening, eventually, descendants } from '../harness/procfs.mjs';
 import { machineFacts, machineLoad } from '../harness/machine.mjs';
 import { root, supervisor, aspireReplicas } from '../harness/peers.mjs';
 
@@ -50,7 +50,10 @@ const adapters = {
       const answer = await running.command(`restart ${id}`, replaceDeadlineMs);
       if (!answer.startsWith(`bench: restarted ${id}`)) throw new Error(answer);
     };
-    const serving = async () => (await replicas()).filter((r) => r.state === 'Running' && r.pid > 0).map((r) => r.pid);
+    // A replica's pid is its `dotnet run` (Aspire runs projects that way); the Api process it serves with is its child,
+    // and that is the process a crash takes down. (SIGKILL of the `dotnet run` instead orphans the Api process.)
+    const serving = async () => (await replicas()).filter((r) => r.state === 'Running' && r.pid > 0)
+      .flatMap((r) => descendants(r.pid).slice(0, 1));
     return {
       serving,
       kill: async () => { process.kill((await serving())[0], 'SIGKILL'); },
