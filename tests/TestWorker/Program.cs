@@ -13,5 +13,6 @@ builder.AddServiceDefaults();
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapMisbehaviourApi();
+app.MapRequestProbes();
 app.Run();
 return 0;

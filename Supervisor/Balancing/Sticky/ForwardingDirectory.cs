@@ -18,9 +18,6 @@ internal sealed class ForwardingDirectory
     private readonly Lock _announceLock = new();
     private long _version;
 
-    /// <summary>The peers announced last.</summary>
-    public IReadOnlyCollection<ForwardingPeer> Ready => [.. _ready.Values];
-
     /// <summary>Remembers a worker's forwarding address before it starts; it is announced once the worker is ready.</summary>
     public void Configured(long launchId, ForwardingPeer peer) => _configured[launchId] = peer;
 
@@ -50,15 +47,6 @@ internal sealed class ForwardingDirectory
     {
         _listeners[launchId] = send;
         return new Subscription(this, launchId);
-    }
-
-    /// <summary>The announcement of the current list (newest version).</summary>
-    internal ChannelMessage Snapshot()
-    {
-        lock (_announceLock)
-        {
-            return Message(_version);
-        }
     }
 
     private void Announce()
