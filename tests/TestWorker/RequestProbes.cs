@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
 
 namespace ReferenceApp.TestWorker;
@@ -34,6 +35,8 @@ internal static class RequestProbes
             forwardedProto = context.Request.Headers["X-Forwarded-Proto"].ToString(),
             secretHeader = context.Request.Headers.ContainsKey("X-ReferenceApp-Forward-Secret"),
             forwardListen = Environment.GetEnvironmentVariable("SUPERVISOR_FORWARD_LISTEN"),
+            traceId = Activity.Current?.TraceId.ToString(),
+            parentSpanId = Activity.Current?.ParentSpanId.ToString(),
         }));
 
         // A response written in pieces with a flush after each, so a test sees whether it streams through.

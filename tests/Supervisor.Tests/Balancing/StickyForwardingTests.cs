@@ -102,6 +102,25 @@ public sealed class StickyForwardingTests
     }
 
     [Fact]
+    public async Task Forwarded_request_joins_the_callers_trace_with_one_hop_through_the_arriving_worker()
+    {
+        await using var supervisor = await StartAsync();
+        var workers = await AffinityAsync(supervisor);
+        using var client = OneConnection(supervisor);
+        var traceId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        var spanId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+
+        var direct = await InfoAsync(client, workers[0].Id, $"00-{traceId}-{spanId}-01");
+        var forwarded = await InfoAsync(client, workers[1].Id, $"00-{traceId}-{spanId}-01");
+
+        Assert.Equal((workers[0].Pid, traceId, spanId), (direct.Pid, direct.TraceId, direct.ParentSpanId));
+        // Same trace; the serving worker's parent is the arriving worker's HttpClient span, not the caller's span.
+        Assert.Equal((workers[1].Pid, traceId), (forwarded.Pid, forwarded.TraceId));
+        Assert.NotEqual(spanId, forwarded.ParentSpanId);
+        Assert.NotEqual("0000000000000000", forwarded.ParentSpanId);
+    }
+
+    [Fact]
     public async Task Private_forwarding_socket_refuses_requests_without_the_workers_secret()
     {
         await using var supervisor = await StartAsync();
@@ -154,9 +173,14 @@ public sealed class StickyForwardingTests
         return request;
     }
 
-    private static async Task<RequestInfo> InfoAsync(HttpClient client, string affinityId)
+    private static async Task<RequestInfo> InfoAsync(HttpClient client, string affinityId, string? traceParent = null)
     {
         using var request = WithCookie(HttpMethod.Get, "/request-info", affinityId);
+        if (traceParent is not null)
+        {
+            request.Headers.Add("traceparent", traceParent);
+        }
+
         request.Headers.Host = "forwarded.example:8443";
         request.Headers.Add("X-Forwarded-For", "203.0.113.7");
         using var response = await client.SendAsync(request);
@@ -200,5 +224,6 @@ public sealed class StickyForwardingTests
 
     private sealed record HashResult(int Pid, long Length, string Sha256);
 
-    private sealed record RequestInfo(int Pid, string? RemoteAddress, string Scheme, string Host, string ForwardedFor, string ForwardedProto, bool SecretHeader, string? ForwardListen);
+    private sealed record RequestInfo(int Pid, string? RemoteAddress, string Scheme, string Host, string ForwardedFor, string ForwardedProto, bool SecretHeader, string? ForwardListen,
+        string? TraceId = null, string? ParentSpanId = null);
 }
