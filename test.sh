@@ -12,13 +12,14 @@ install_system_packages() {
   command -v redis-server >/dev/null 2>&1 || missing+=(redis-server redis-tools)
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+  [ -x /usr/sbin/nginx ] || missing+=(nginx)
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     log "installing ${missing[*]} with apt-get"
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   else
-    log "not root or no apt-get: missing ${missing[*]}; Redis tests fall back to Garnet, browser tests need chromium on PATH"
+    log "not root or no apt-get: missing ${missing[*]}; Redis tests fall back to Garnet, browser tests need chromium on PATH, proxy tests /usr/sbin/nginx"
   fi
 }
 
