@@ -11,6 +11,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 
 var app = builder.Build();
+app.UseWebSockets();
 app.MapDefaultEndpoints();
 app.MapMisbehaviourApi();
 app.MapRequestProbes();

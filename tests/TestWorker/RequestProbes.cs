@@ -50,6 +50,21 @@ internal static class RequestProbes
             }
         });
 
+        // A WebSocket that says which process accepted it, then closes.
+        endpoints.Map("/ws", async (HttpContext context) =>
+        {
+            if (!context.WebSockets.IsWebSocketRequest)
+            {
+                return Results.BadRequest();
+            }
+
+            using var socket = await context.WebSockets.AcceptWebSocketAsync();
+            var pid = System.Text.Encoding.ASCII.GetBytes(Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            await socket.SendAsync(pid, System.Net.WebSockets.WebSocketMessageType.Text, endOfMessage: true, context.RequestAborted);
+            await socket.CloseAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, "bye", context.RequestAborted);
+            return Results.Empty;
+        });
+
         return endpoints;
     }
 }

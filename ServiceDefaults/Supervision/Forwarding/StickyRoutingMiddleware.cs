@@ -10,7 +10,7 @@ internal sealed record AffinityId(string Value);
 /// Sticky routing per request. The Supervisor hands a whole connection to the worker its first request names; when that
 /// connection carries other clients' requests too (a proxy's keep-alive pool, a pooling HTTP client), a request whose
 /// cookie names another live worker is forwarded to it. A request without a cookie, or naming no live worker, is served
-/// here and gets this worker's cookie. The fast path (the cookie names this worker) reads the cookie and nothing else.
+/// here and gets this worker's cookie. The fast path (the cookie names this worker) reads the cookie and nothing else here.
 /// </summary>
 internal sealed class StickyRoutingMiddleware(RequestDelegate next, AffinityId affinity, PeerAddressBook peers, PeerForwarder forwarder)
 {

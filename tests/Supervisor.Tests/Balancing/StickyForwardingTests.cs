@@ -36,6 +36,30 @@ public sealed class StickyForwardingTests
     }
 
     [Fact]
+    public async Task WebSocket_upgrade_on_a_connection_held_by_another_worker_reaches_the_worker_its_cookie_names()
+    {
+        await using var supervisor = await StartAsync();
+        var workers = await AffinityAsync(supervisor);
+        using var handler = new SocketsHttpHandler { UseCookies = false, MaxConnectionsPerServer = 1 };
+        using var invoker = new HttpMessageInvoker(handler, disposeHandler: false);
+        using (var client = new HttpClient(handler, disposeHandler: false) { BaseAddress = supervisor.Public.BaseAddress })
+        using (await client.SendAsync(WithCookie(HttpMethod.Get, "/pid", workers[0].Id)))
+        {
+        }
+
+        // The pool's one connection now belongs to the first worker; the upgrade rides on it and names the second.
+        using var socket = new System.Net.WebSockets.ClientWebSocket();
+        socket.Options.SetRequestHeader("Cookie", $"{HandoffProtocol.AffinityCookieName}={workers[1].Id}");
+        using var timeout = new CancellationTokenSource(Apps.Deadline);
+        await socket.ConnectAsync(new Uri($"ws://127.0.0.1:{supervisor.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)}/ws"), invoker, timeout.Token);
+        var buffer = new byte[64];
+        var received = await socket.ReceiveAsync(buffer, timeout.Token);
+
+        Assert.Equal(workers[1].Pid.ToString(System.Globalization.CultureInfo.InvariantCulture), Encoding.ASCII.GetString(buffer, 0, received.Count));
+        Assert.Equal(System.Net.WebSockets.WebSocketMessageType.Close, (await socket.ReceiveAsync(buffer, timeout.Token)).MessageType);
+    }
+
+    [Fact]
     public async Task Large_request_body_is_forwarded_intact()
     {
         await using var supervisor = await StartAsync();
