@@ -12,6 +12,7 @@ install_system_packages() {
   command -v redis-server >/dev/null 2>&1 || missing+=(redis-server redis-tools)
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+  command -v clang >/dev/null 2>&1 || missing+=(clang zlib1g-dev)
   [ -x /usr/sbin/nginx ] || missing+=(nginx)
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
@@ -19,7 +20,7 @@ install_system_packages() {
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   else
-    log "not root or no apt-get: missing ${missing[*]}; Redis tests fall back to Garnet, browser tests need chromium on PATH, proxy tests /usr/sbin/nginx"
+    log "not root or no apt-get: missing ${missing[*]}; Redis tests fall back to Garnet, browser tests need chromium on PATH, the Supervisor runs its JIT build without clang, proxy tests need /usr/sbin/nginx"
   fi
 }
 
@@ -29,6 +30,14 @@ log "restoring dotnet tools (Garnet)"
 dotnet tool restore >/dev/null
 log "building"
 dotnet build ReferenceApp.sln -c Debug -nologo -clp:ErrorsOnly
+# After the build, so the native Supervisor is the newer one: every test then runs the binary a deployment would.
+if command -v clang >/dev/null 2>&1; then
+  log "publishing the native (ahead-of-time compiled) Supervisor"
+  dotnet publish Supervisor/Supervisor.csproj -c Release -nologo -clp:ErrorsOnly -v:q >/dev/null
+  export REFERENCEAPP_EXPECT_NATIVE_SUPERVISOR=1
+else
+  log "no clang: the tests run the Supervisor's JIT build"
+fi
 
 results=$(mktemp)
 trap 'rm -f "$results"' EXIT

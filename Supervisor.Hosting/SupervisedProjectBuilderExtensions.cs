@@ -45,7 +45,7 @@ public static class SupervisedProjectBuilderExtensions
 
         var token = builder.AddParameter($"{name}-control-token",
             new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true);
-        var resource = new SupervisedProjectResource(name, "dotnet", SupervisorExecutable.ProjectDirectory, workerProject, token.Resource);
+        var resource = new SupervisedProjectResource(name, SupervisorExecutable.Command, SupervisorExecutable.ProjectDirectory, workerProject, token.Resource);
 
         builder.Services.TryAddSingleton(_ => new SupervisorControlClient(new HttpClient { Timeout = TimeSpan.FromSeconds(10) }));
         builder.Services.TryAddEventingSubscriber<SupervisorStatusSubscriber>();
@@ -142,9 +142,13 @@ public static class SupervisedProjectBuilderExtensions
             throw new DistributedApplicationException($"{resource.Name}: {missing}");
         }
 
+        foreach (var argument in SupervisorExecutable.Binary!.Arguments)
+        {
+            context.Args.Add(argument);
+        }
+
         object[] arguments =
         [
-            "exec", SupervisorExecutable.AssemblyPath,
             "--app", resource.WorkerProjectPath,
             "--name", resource.Name,
             "--port", resource.HttpEndpoint.Property(EndpointProperty.TargetPort),

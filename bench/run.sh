@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The whole benchmark matrix with one command: builds Release, installs the Node peers from the lockfile, runs every
 # peer under every load and writes docs/benchmarks/results.md, results.json and throughput.svg.
-# Needs: .NET 10 SDK, Node.js 20+ with npm, wrk (apt-get install wrk). Takes about 10 minutes with the defaults.
-# Settings (environment): BENCH_WORKERS=2 BENCH_SECONDS=10 BENCH_WARMUP_SECONDS=3 BENCH_CPU_MS=100
-#   BENCH_PEERS=kestrel,supervisor-reuseport,supervisor-roundrobin,supervisor-sticky,aspire-replicas,node-cluster,pm2,node-single
+# Needs: .NET 10 SDK, Node.js 20+ with npm, wrk and clang (apt-get install wrk clang zlib1g-dev). Takes about 10 minutes with the defaults.
+# Settings (environment): BENCH_WORKERS=2 BENCH_SECONDS=10 BENCH_WARMUP_SECONDS=4 BENCH_WARMUP_MAX_SECONDS=40 BENCH_CPU_MS=100
+#   BENCH_PEERS=kestrel,supervisor-reuseport,supervisor-roundrobin,supervisor-roundrobin-jit,supervisor-sticky,aspire-replicas,node-cluster,pm2,node-single
 #   BENCH_LOADS=keepalive,close,cpu  BENCH_QUIET_WAIT_SECONDS=0  BENCH_OUT=docs/benchmarks  BENCH_SKIP_BUILD=1
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,6 +20,12 @@ if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
   dotnet build Api/Api.csproj -c Release -nologo -clp:ErrorsOnly -v:q
   dotnet build Supervisor/Supervisor.csproj -c Release -nologo -clp:ErrorsOnly -v:q
   dotnet build bench/peers/aspire/ReplicasAppHost.csproj -c Release -nologo -clp:ErrorsOnly -v:q
+  if command -v clang >/dev/null 2>&1; then
+    log "publishing the native Supervisor (bin/aot/Supervisor)"
+    dotnet publish Supervisor/Supervisor.csproj -c Release -nologo -clp:ErrorsOnly -v:q >/dev/null
+  else
+    echo "bench/run.sh needs clang for the native Supervisor (apt-get install clang zlib1g-dev)." >&2; exit 2
+  fi
   log "installing the Node peers from package-lock.json"
   (cd bench/peers/node && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 fi

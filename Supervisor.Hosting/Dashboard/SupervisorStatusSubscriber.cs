@@ -10,7 +10,7 @@ using ReferenceApp.Supervisor.Contracts;
 namespace ReferenceApp.Supervisor.Hosting.Dashboard;
 
 /// <summary>In run mode, starts one <see cref="SupervisorStatusPoller"/> per supervised resource when the app starts.</summary>
-internal sealed class SupervisorStatusSubscriber : IDistributedApplicationEventingSubscriber
+internal sealed partial class SupervisorStatusSubscriber : IDistributedApplicationEventingSubscriber
 {
     public Task SubscribeAsync(IDistributedApplicationEventing eventing, DistributedApplicationExecutionContext executionContext, CancellationToken cancellationToken)
     {
@@ -20,6 +20,16 @@ internal sealed class SupervisorStatusSubscriber : IDistributedApplicationEventi
             {
                 var services = @event.Services;
                 var stopping = services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+                var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger<SupervisorStatusSubscriber>();
+                if (SupervisorExecutable.Binary is { } binary)
+                {
+                    LogSupervisorBinary(logger, binary.IsNative ? "native (ahead-of-time compiled)" : "JIT", binary.FileName);
+                    if (binary.Note is { } note)
+                    {
+                        LogNativeBinaryPassedOver(logger, note);
+                    }
+                }
+
                 foreach (var supervised in @event.Model.Resources.OfType<SupervisedProjectResource>())
                 {
                     var poller = new SupervisorStatusPoller(supervised,
@@ -36,4 +46,10 @@ internal sealed class SupervisorStatusSubscriber : IDistributedApplicationEventi
 
         return Task.CompletedTask;
     }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Supervisors run the {Kind} build: {FileName}")]
+    private static partial void LogSupervisorBinary(ILogger logger, string kind, string fileName);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "{Note}")]
+    private static partial void LogNativeBinaryPassedOver(ILogger logger, string note);
 }

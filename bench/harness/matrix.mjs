@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The benchmark matrix: every peer under every load, one after another on the same machine, then the report.
 // Run through bench/run.sh, which builds first. Settings (environment):
-//   BENCH_WORKERS=2  BENCH_SECONDS=10  BENCH_WARMUP_SECONDS=3  BENCH_ROUNDS=5  BENCH_CPU_MS=100  BENCH_CPU_CONNECTIONS=<workers>
+//   BENCH_WORKERS=2  BENCH_SECONDS=10  BENCH_WARMUP_SECONDS=4 (at least; until steady)  BENCH_WARMUP_MAX_SECONDS=40  BENCH_ROUNDS=5  BENCH_CPU_MS=100  BENCH_CPU_CONNECTIONS=<workers>
 //   BENCH_BUSY_CORES=0.1 (other work, in cores, above which a cell is measured again)  BENCH_RETRIES=2
 //   BENCH_PEERS=kestrel,supervisor-reuseport,...  BENCH_LOADS=keepalive,close,cpu   (default: all)
 //   BENCH_QUIET_WAIT_SECONDS=0 (wait up to this long for a quiet machine)  BENCH_OUT=docs/benchmarks
@@ -16,7 +16,8 @@ import { writeReport } from './report.mjs';
 const setting = (name, fallback) => process.env[name] ?? fallback;
 const workers = Number(setting('BENCH_WORKERS', '2'));
 const seconds = Number(setting('BENCH_SECONDS', '10'));
-const warmupSeconds = Number(setting('BENCH_WARMUP_SECONDS', '3'));
+const warmupSeconds = Number(setting('BENCH_WARMUP_SECONDS', '4'));
+const warmupMaxSeconds = Number(setting('BENCH_WARMUP_MAX_SECONDS', '40'));
 const cpuMs = Number(setting('BENCH_CPU_MS', '100'));
 // One connection per worker: /api/work spins until 100 ms of wall-clock time have passed, so with more requests in flight
 // than cores, .NET's thread pool time-slices several spins and each request gets less than 100 ms of CPU, while a Node
@@ -37,6 +38,7 @@ const allPeers = [
   singleKestrel,
   supervisor('ReusePort', workers),
   supervisor('RoundRobin', workers),
+  supervisor('RoundRobin', workers, { jit: true }),
   supervisor('Sticky', workers),
   aspireReplicas(workers),
   nodeCluster(workers),
@@ -95,7 +97,7 @@ function split(before, after) {
 async function measure(peer, running, load, port) {
   const url = `http://127.0.0.1:${port}${load.path}`;
   const wrkOptions = { url, threads: load.threads, connections: load.connections, headers: load.headers };
-  if (warmupSeconds > 0) await runWrk({ ...wrkOptions, seconds: warmupSeconds });
+  const warmUp = await warmUpUntilSteady(wrkOptions);
   const servedBefore = await running.served();
   const loadBefore = machineLoad();
   const stopSampler = startRssSampler(running);
@@ -129,7 +131,7 @@ async function measure(peer, running, load, port) {
     requests: result.requests, requestsPerSecond: result.requestsPerSecond,
     p50Ms: result.p50Ms, p99Ms: result.p99Ms, errors: result.errors, non2xx: result.non2xx,
     failed: result.failed, failedRate: result.failedRate,
-    processes, split: split(servedBefore, servedAfter), machine,
+    processes, split: split(servedBefore, servedAfter), machine, warmUp,
     cpuMsPerRequest: result.requests > 0 ? processes.reduce((sum, p) => sum + p.cpuMs, 0) / result.requests : null,
     wrkArgs: result.args.join(' '), wrkOutput: result.output,
   };
@@ -138,6 +140,24 @@ async function measure(peer, running, load, port) {
     + `failed ${cell.failed}, split ${cell.split.map((s) => `${(s.share * 100).toFixed(1)}%`).join('/') || '-'}, `
     + `other work ${machine.foreignCores} cores, steal ${machine.stealCores}, load ${machine.loadBefore}${machine.busy ? ' BUSY' : ''}`);
   return cell;
+}
+
+/**
+ * Load until the rate is steady: 2 s windows, at least BENCH_WARMUP_SECONDS in all, until three windows in a row agree within
+ * 5 %, at most BENCH_WARMUP_MAX_SECONDS. A fresh .NET process runs tier-0 code first and recompiles its hot methods in the
+ * background (tiered compilation with dynamic PGO); on 2 busy cores that takes seconds, twice as long with two worker
+ * processes to tier up, and a fixed 3 s warm-up measured some cells half-compiled: the "bimodal" rates of earlier runs.
+ */
+async function warmUpUntilSteady(wrkOptions) {
+  const windows = [];
+  const started = performance.now();
+  const elapsed = () => (performance.now() - started) / 1000;
+  while (elapsed() < warmupMaxSeconds) {
+    windows.push(Math.round((await runWrk({ ...wrkOptions, seconds: 2 })).requestsPerSecond));
+    const recent = windows.slice(-3);
+    if (elapsed() >= warmupSeconds && recent.length === 3 && Math.max(...recent) - Math.min(...recent) <= 0.05 * Math.max(...recent)) break;
+  }
+  return { seconds: Math.round(elapsed() * 10) / 10, windows };
 }
 
 /** One cell from its rounds: means of rates, latencies and CPU; sums of requests and failures; peak RSS; split over all rounds. */
@@ -175,6 +195,10 @@ function combine(rounds) {
     ratioToKestrelMedian: median(rounds.map((c) => c.ratioToKestrel)),
     splitSharesByRound: rounds.map((c) => c.split.map((row) => Math.round(row.share * 1000) / 1000)),
     busyRounds: rounds.filter((c) => c.machine?.busy).length,
+    startSecondsMedian: median(rounds.map((c) => c.startSeconds)),
+    warmUpSecondsMedian: median(rounds.map((c) => c.warmUp?.seconds)),
+    // The widest a worker's share strayed from an even split in any round, in percentage points.
+    splitDeviationMax: Math.max(0, ...rounds.flatMap((c) => c.split.map((row) => Math.abs(row.share - 1 / c.workers) * 100))),
     foreignCoresMax: Math.max(...rounds.map((c) => c.machine?.foreignCores ?? 0)),
     peer: first.peer, peerLabel: first.peerLabel, runtime: first.runtime, workers: first.workers,
     load: first.load, loadLabel: first.loadLabel, seconds: first.seconds, rounds: rounds.length,
@@ -203,7 +227,10 @@ async function main() {
     for (const peer of order) {
       const port = await freePort();
       log(`round ${round + 1}/${rounds}: starting ${peer.label} on port ${port}`);
+      const startedAt = performance.now();
       const running = await peer.start(port);
+      // From spawn to the first 200 from /api/whoami on the public port, every worker included.
+      const startSeconds = Math.round(performance.now() - startedAt) / 1000;
       try {
         for (const load of loads) {
           let cell = await measure(peer, running, load, port);
@@ -211,7 +238,7 @@ async function main() {
             log(`${peer.id} / ${load.id}: the machine was busy (other work ${cell.machine.foreignCores} cores); measuring again (${retry}/${retries})`);
             cell = await measure(peer, running, load, port);
           }
-          measured.push({ round, ...cell });
+          measured.push({ round, startSeconds, ...cell });
         }
       } finally {
         await running.stop();
@@ -226,7 +253,7 @@ async function main() {
   const cells = peers.flatMap((peer) => loads.map((load) => combine(measured.filter((c) => c.peer === peer.id && c.load === load.id))));
   const after = machineLoad();
   const run = {
-    facts, settings: { workers, seconds, warmupSeconds, rounds, cpuMs, cpuConnections, busyCores, retries }, loadBefore: before, loadAfter: after,
+    facts, settings: { workers, seconds, warmupSeconds, warmupMaxSeconds, rounds, cpuMs, cpuConnections, busyCores, retries }, loadBefore: before, loadAfter: after,
     durationSeconds: Math.round((Date.now() - started) / 1000), peers: peers.map((p) => ({ id: p.id, label: p.label })),
     loads: loads.map((l) => ({ id: l.id, label: l.label })), cells, measured,
   };

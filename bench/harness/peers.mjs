@@ -65,16 +65,33 @@ export const nodeSingle = singleProcess('node-single', 'Node, 1 process', 'node'
   cwd: nodePeerDir,
 }));
 
+/** The native Supervisor (`dotnet publish Supervisor -c Release`; bench/run.sh publishes it when clang is there). */
+const nativeSupervisor = path.join(root, 'Supervisor', 'bin', 'aot', 'Supervisor');
+
+/**
+ * How to start the Supervisor: the native executable when it is there and not older than the JIT build (the rule of
+ * Supervisor.Contracts/SupervisorBinary.cs, which the AppHost and the tests follow), else Supervisor.dll; `jit` forces
+ * the JIT build, for the side-by-side memory row.
+ */
+function supervisorCommand(jit) {
+  const assembly = builtAssembly('Supervisor');
+  const native = !jit && fs.existsSync(nativeSupervisor)
+    && (!fs.existsSync(assembly) || fs.statSync(nativeSupervisor).mtimeMs >= fs.statSync(assembly).mtimeMs);
+  return native ? { command: nativeSupervisor, args: [] } : { command: 'dotnet', args: ['exec', assembly] };
+}
+
 /** The Supervisor with N Api workers under one balancing policy; the split comes from its control API. */
-export function supervisor(policy, workers) {
+export function supervisor(policy, workers, { jit = false } = {}) {
   return {
-    id: `supervisor-${policy.toLowerCase()}`,
-    label: `Supervisor ×${workers}, ${policy}`,
+    id: `supervisor-${policy.toLowerCase()}${jit ? '-jit' : ''}`,
+    label: `Supervisor ×${workers}, ${policy}${jit ? ', JIT-compiled Supervisor' : ''}`,
     runtime: 'dotnet',
     workers,
     async start(port) {
       const token = crypto.randomBytes(24).toString('hex');
-      const handle = start(this.id, 'dotnet', ['exec', builtAssembly('Supervisor'),
+      const binary = supervisorCommand(jit);
+      if (!jit && binary.command === 'dotnet') throw new Error(`${this.id}: no up-to-date native Supervisor at ${nativeSupervisor}; bench/run.sh publishes it (needs clang)`);
+      const handle = start(this.id, binary.command, [...binary.args,
         '--app', builtAssembly('Api'), '--port', String(port), '--workers', String(workers),
         '--balancing', policy, '--control-port', '0', '--name', 'api'], {
         env: {
@@ -140,7 +157,14 @@ export function aspireReplicas(replicas) {
       });
       await waitUntilServing(handle, port);
       const dcp = await eventually(() => dcpOf(handle.pid), startDeadlineMs, `the DCP of ${handle.name}`);
+      /** One line to the AppHost's stdin (bench/peers/aspire/ReplicaCommands.cs), and its one-line answer. */
+      const command = async (line, deadlineMs = 60_000) => {
+        const seen = handle.lines.length;
+        handle.child.stdin.write(`${line}\n`);
+        return eventually(() => handle.lines.slice(seen).find((l) => l.startsWith('bench: ')), deadlineMs, `an answer to '${line}'`);
+      };
       return {
+        command,
         processes: () => [
           { pid: handle.pid, role: 'primary' },
           ...(isAlive(dcp) ? [{ pid: dcp, role: 'helper' }] : []),

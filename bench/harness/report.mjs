@@ -19,7 +19,8 @@ function rssText(processes) {
   return `${parts.join(' · ')} (Σ ${mb(total)})`;
 }
 
-const splitText = (cell) => (cell.split.length <= 1 ? '-' : cell.split.map((s) => `${Math.round(s.share * 100)}%`).join(' / '));
+const splitText = (cell) => (cell.split.length <= 1 ? '-'
+  : `${cell.split.map((s) => `${Math.round(s.share * 100)}%`).join(' / ')}${cell.rounds > 1 ? ` (±${Math.round(cell.splitDeviationMax)} in any round)` : ''}`);
 
 function ratio(cell, cells, peerId) {
   const base = cells.find((c) => c.load === cell.load && c.peer === peerId);
@@ -40,7 +41,7 @@ export function markdown(run, chartFile) {
   lines.push(`| Load generator | ${facts.wrk}, on the same machine |`);
   lines.push(`| Load average (1 min) | ${loadBefore.loadAverage1m} before, ${loadAfter.loadAverage1m} after${loadBefore.quiet === false ? ' - the machine never got quiet: treat the numbers as noisy' : ''} |`);
   lines.push('');
-  lines.push(`Each cell: ${settings.warmupSeconds} s of warm-up, then ${settings.seconds} s measured by \`wrk --latency\`, in `
+  lines.push(`Each cell: a warm-up of 2 s windows until three in a row agree within 5 % (at least ${settings.warmupSeconds} s, at most ${settings.warmupMaxSeconds ?? '-'} s; "warm-up s" is the median it took), then ${settings.seconds} s measured by \`wrk --latency\`, in `
     + `${settings.rounds} round(s) (peers in forward order, then reversed, so a drifting background load favours none); the `
     + 'table shows the median of the rounds with their minimum and maximum; × Kestrel is the median of each round\'s rate over the same round\'s single Kestrel. '
     + `A cell is measured again (up to ${settings.retries ?? 0} times) when other work used more than ${settings.busyCores ?? '-'} cores during it, or the hypervisor stole as much; "busy rounds" counts those that never came out quiet. `
@@ -50,11 +51,13 @@ export function markdown(run, chartFile) {
     + 'CPU ms/req is the CPU time (user + system) of all the peer\'s processes during the cell divided by its requests: the '
     + 'cost of a request, and the check that the CPU load really burned its milliseconds. '
     + 'RSS is the highest resident memory each process reached during the cell, in MiB. The split is the share of the cell\'s '
-    + 'requests each worker served (Supervisor: `requestsServed` from the control API; Node: counts each worker published). '
+    + 'requests each worker served over all rounds (Supervisor: `requestsServed` from the control API; Node: counts each worker published), '
+    + 'with the widest any worker strayed from an even share in one round, in points. Start s is the median time from spawning '
+    + 'the peer to its first 200 on the public port, every worker included. '
     + '"failed" counts non-2xx answers plus broken connections. Ratios compare requests/s within this run, the only comparison '
     + 'that holds on a shared machine.', '');
-  lines.push('| Load | Peer | req/s median (min-max) | p50 ms | p99 ms | failed | CPU ms/req | RSS per process, MiB | per-worker split | × Node cluster | × Kestrel, median of rounds (min-max) | busy rounds |');
-  lines.push('|---|---|--:|--:|--:|--:|--:|---|---|--:|--:|');
+  lines.push('| Load | Peer | req/s median (min-max) | p50 ms | p99 ms | failed | CPU ms/req | RSS per process, MiB | per-worker split | × Node cluster | × Kestrel, median of rounds (min-max) | start s | warm-up s | busy rounds |');
+  lines.push('|---|---|--:|--:|--:|--:|--:|---|---|--:|--:|--:|--:|---|');
   for (const load of run.loads) {
     for (const cell of run.cells.filter((c) => c.load === load.id)) {
       const spread = cell.requestsPerSecondByRound?.length > 1 ? ` (${rate(cell.requestsPerSecondMin)}-${rate(cell.requestsPerSecondMax)})` : '';
@@ -63,7 +66,7 @@ export function markdown(run, chartFile) {
         ? `${cell.ratioToKestrelMedian.toFixed(2)}×${ratios.length > 1 ? ` (${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)})` : ''}`
         : '-';
       lines.push(`| ${load.label} | ${cell.peerLabel} | ${rate(cell.requestsPerSecondMedian ?? cell.requestsPerSecond)}${spread} | ${fixed(cell.p50Ms, 2)} | ${fixed(cell.p99Ms, 2)} `
-        + `| ${cell.failed} | ${fixed(cell.cpuMsPerRequest, cell.cpuMsPerRequest >= 10 ? 1 : 3)} | ${rssText(cell.processes)} | ${splitText(cell)} | ${ratio(cell, run.cells, 'node-cluster')} | ${kestrelRatio} | ${cell.busyRounds ?? 0} of ${cell.rounds} (other work ≤ ${fixed(cell.foreignCoresMax, 2)} cores) |`);
+        + `| ${cell.failed} | ${fixed(cell.cpuMsPerRequest, cell.cpuMsPerRequest >= 10 ? 1 : 3)} | ${rssText(cell.processes)} | ${splitText(cell)} | ${ratio(cell, run.cells, 'node-cluster')} | ${kestrelRatio} | ${fixed(cell.startSecondsMedian, 1)} | ${fixed(cell.warmUpSecondsMedian, 0)} | ${cell.busyRounds ?? 0} of ${cell.rounds} (other work ≤ ${fixed(cell.foreignCoresMax, 2)} cores) |`);
     }
   }
   lines.push('', `![Requests per second per peer and load](${chartFile})`, '');

@@ -90,6 +90,19 @@ public sealed class ChildProcess : IAsyncDisposable
         string? workingDirectory = null) =>
         Start(project, "dotnet", new[] { "exec", RepositoryPaths.BuiltAssembly(project) }.Concat(arguments), environment, keepStdinOpen, workingDirectory);
 
+    /// <summary>
+    /// Runs the Supervisor as the AppHost does: its native executable when <c>dotnet publish Supervisor -c Release</c> has
+    /// written an up-to-date one (as <c>./test.sh</c> does), else its JIT build.
+    /// </summary>
+    public static ChildProcess StartSupervisor(
+        IEnumerable<string> arguments,
+        IReadOnlyDictionary<string, string?>? environment = null,
+        bool keepStdinOpen = false)
+    {
+        var binary = RepositoryPaths.Supervisor;
+        return Start("Supervisor", binary.FileName, binary.Arguments.Concat(arguments), environment, keepStdinOpen);
+    }
+
     public bool Signal(int signal) => Signals.Send(Pid, signal);
 
     /// <summary>Waits for exit up to a deadline; true when the process exited.</summary>

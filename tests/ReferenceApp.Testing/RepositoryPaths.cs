@@ -1,3 +1,5 @@
+using ReferenceApp.Supervisor.Contracts;
+
 namespace ReferenceApp.Testing;
 
 /// <summary>Where the repository and the built service assemblies are, seen from a test's bin folder.</summary>
@@ -21,6 +23,11 @@ public static class RepositoryPaths
             ? path
             : throw new FileNotFoundException($"{project} is not built at {path}. Build the solution before running the tests.", path);
     }
+
+    /// <summary>How to start the Supervisor: its up-to-date native executable, else its JIT build (see <see cref="SupervisorBinary"/>).</summary>
+    public static SupervisorBinary Supervisor =>
+        SupervisorBinary.Find(Path.Combine(Root, "Supervisor"), BuiltAssembly("Supervisor"))
+        ?? throw new FileNotFoundException("The Supervisor is not built. Build the solution before running the tests.");
 
     private static string FindRoot()
     {

@@ -73,7 +73,7 @@ public sealed class SupervisorProcess : IAsyncDisposable
             variables[key] = value;
         }
 
-        var process = ChildProcess.StartProject("Supervisor", Arguments(app, port, workers, arguments), variables, keepStdinOpen);
+        var process = ChildProcess.StartSupervisor(Arguments(app, port, workers, arguments), variables, keepStdinOpen);
         try
         {
             await process.WaitForOutputAsync("Supervisor ready:", ReadyDeadline);

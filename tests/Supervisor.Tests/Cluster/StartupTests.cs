@@ -11,7 +11,7 @@ public sealed class StartupTests
     [Fact]
     public async Task Invalid_settings_fail_fast_with_one_message_per_problem()
     {
-        await using var supervisor = ChildProcess.StartProject("Supervisor",
+        await using var supervisor = ChildProcess.StartSupervisor(
             ["--app", "/nonexistent/app.dll", "--port", "0", "--workers", "99", "--control-port", "70000", "--drain-timeout", "-1"]);
 
         Assert.True(await supervisor.WaitForExitAsync(ExitDeadline));
@@ -28,8 +28,8 @@ public sealed class StartupTests
     [Fact]
     public async Task Unknown_options_and_settings_are_rejected_not_ignored()
     {
-        await using var option = ChildProcess.StartProject("Supervisor", ["--app", Apps.TestWorker, "--port", "1234", "--wokers", "2"]);
-        await using var setting = ChildProcess.StartProject("Supervisor", ["--app", Apps.TestWorker, "--port", "1234"],
+        await using var option = ChildProcess.StartSupervisor(["--app", Apps.TestWorker, "--port", "1234", "--wokers", "2"]);
+        await using var setting = ChildProcess.StartSupervisor(["--app", Apps.TestWorker, "--port", "1234"],
             new Dictionary<string, string?> { ["Supervisor__Wokers"] = "2" });
 
         Assert.True(await option.WaitForExitAsync(ExitDeadline));
@@ -47,7 +47,7 @@ public sealed class StartupTests
         foreign.Start();
         var port = ((IPEndPoint)foreign.LocalEndpoint).Port;
 
-        await using var supervisor = ChildProcess.StartProject("Supervisor", SupervisorProcess.Arguments(Apps.TestWorker, port, workers: 1));
+        await using var supervisor = ChildProcess.StartSupervisor(SupervisorProcess.Arguments(Apps.TestWorker, port, workers: 1));
 
         Assert.True(await supervisor.WaitForExitAsync(ExitDeadline));
         Assert.Equal(2, supervisor.ExitCode);
@@ -59,7 +59,7 @@ public sealed class StartupTests
     public async Task App_that_crashes_at_start_fails_the_Supervisor_fast_with_its_output()
     {
         var port = FreePort.Next();
-        await using var supervisor = ChildProcess.StartProject("Supervisor", SupervisorProcess.Arguments(Apps.TestWorker, port, workers: 2),
+        await using var supervisor = ChildProcess.StartSupervisor(SupervisorProcess.Arguments(Apps.TestWorker, port, workers: 2),
             new Dictionary<string, string?> { ["TESTWORKER_CRASH_ON_START"] = "1" });
 
         Assert.True(await supervisor.WaitForExitAsync(ExitDeadline));
@@ -76,7 +76,7 @@ public sealed class StartupTests
         try
         {
             await File.WriteAllTextAsync(Path.Combine(directory.FullName, "Unbuilt.csproj"), "<Project Sdk=\"Microsoft.NET.Sdk.Web\" />");
-            await using var supervisor = ChildProcess.StartProject("Supervisor", ["--app", directory.FullName, "--port", FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            await using var supervisor = ChildProcess.StartSupervisor(["--app", directory.FullName, "--port", FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture)]);
 
             Assert.True(await supervisor.WaitForExitAsync(ExitDeadline));
             Assert.Equal(2, supervisor.ExitCode);
