@@ -13,13 +13,14 @@ install_system_packages() {
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   command -v wrk >/dev/null 2>&1 || missing+=(wrk)
   command -v clang >/dev/null 2>&1 || missing+=(clang zlib1g-dev)
+  [ -x /usr/sbin/nginx ] || missing+=(nginx)
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     log "installing ${missing[*]} with apt-get"
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   else
-    log "not root or no apt-get: missing ${missing[*]}; Redis tests fall back to Garnet, browser tests need chromium on PATH, the Supervisor runs its JIT build without clang"
+    log "not root or no apt-get: missing ${missing[*]}; Redis tests fall back to Garnet, browser tests need chromium on PATH, the Supervisor runs its JIT build without clang, proxy tests need /usr/sbin/nginx"
   fi
 }
 

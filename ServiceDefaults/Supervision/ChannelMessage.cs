@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using ReferenceApp.ServiceDefaults.Supervision.Forwarding;
 
 namespace ReferenceApp.ServiceDefaults.Supervision;
 
@@ -26,6 +27,12 @@ internal sealed record ChannelMessage
     /// <summary>Supervisor -> worker: exit now; in-flight requests are aborted.</summary>
     public const string Stop = "stop";
 
+    /// <summary>
+    /// Supervisor -> worker, under sticky balancing, whenever the set of ready workers changes: every ready worker's
+    /// forwarding address in <see cref="PeerList"/>, numbered by <see cref="PeersVersion"/> (the newest wins).
+    /// </summary>
+    public const string Peers = "peers";
+
     public required string Type { get; init; }
 
     public string? Secret { get; init; }
@@ -44,6 +51,10 @@ internal sealed record ChannelMessage
     public long? RequestsServed { get; init; }
 
     public int? DeadlineMs { get; init; }
+
+    public long? PeersVersion { get; init; }
+
+    public IReadOnlyList<ForwardingPeer>? PeerList { get; init; }
 
     // A secret must never reach a log through a record's generated ToString.
     public override string ToString() => $"{Type} message";

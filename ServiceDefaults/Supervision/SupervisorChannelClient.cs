@@ -3,6 +3,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ReferenceApp.ServiceDefaults.Supervision.Forwarding;
 
 namespace ReferenceApp.ServiceDefaults.Supervision;
 
@@ -17,7 +18,8 @@ internal sealed partial class SupervisorChannelClient(
     HealthCheckService healthChecks,
     IHostApplicationLifetime lifetime,
     IOptions<HostOptions> hostOptions,
-    ILogger<SupervisorChannelClient> logger) : BackgroundService
+    ILogger<SupervisorChannelClient> logger,
+    PeerAddressBook? peers = null) : BackgroundService
 {
     private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan HealthRetryInterval = TimeSpan.FromMilliseconds(250);
@@ -95,6 +97,14 @@ internal sealed partial class SupervisorChannelClient(
                     break;
                 case ChannelMessage.Stop:
                     StopGracefully(TimeSpan.Zero, message.Type);
+                    break;
+                case ChannelMessage.Peers:
+                    // Not under sticky balancing (no address book): nothing to learn from it.
+                    if (peers is not null && message.PeersVersion is { } version && peers.Update(version, message.PeerList ?? []))
+                    {
+                        Log.PeersUpdated(logger, version, peers.Count);
+                    }
+
                     break;
                 default:
                     Log.UnknownCommand(logger, message.Type);
@@ -180,6 +190,10 @@ internal sealed partial class SupervisorChannelClient(
         [LoggerMessage(EventId = 6, EventName = "SupervisorNotHealthyYet", Level = LogLevel.Debug,
             Message = "Health checks report Unhealthy; not ready yet")]
         public static partial void NotHealthyYet(ILogger logger);
+
+        [LoggerMessage(EventId = 7, EventName = "SupervisorPeersUpdated", Level = LogLevel.Debug,
+            Message = "Peer address book version {Version}: {Peers} workers can serve forwarded requests")]
+        public static partial void PeersUpdated(ILogger logger, long version, int peers);
     }
 }
 

@@ -15,6 +15,7 @@ public static class BalancingServiceCollectionExtensions
     {
         services.AddOptions<StickyOptions>().BindConfiguration(StickyOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<StickyOptions>, StickyOptionsValidator>();
+        services.AddSingleton<ForwardingDirectory>();
         return services.AddSingleton<IBalancingPolicy>(provider => mode(provider) switch
         {
             BalancingMode.ReusePort => ActivatorUtilities.CreateInstance<ReusePortPolicy>(provider),

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ReferenceApp.Supervisor.Balancing;
+using ReferenceApp.Supervisor.Balancing.Sticky;
 using ReferenceApp.Supervisor.Configuration;
 
 namespace ReferenceApp.Supervisor.Workers;
@@ -12,6 +13,7 @@ internal sealed class WorkerFactory(
     RuntimeDirectory runtimeDirectory,
     WorkerLauncher launcher,
     IBalancingPolicy balancer,
+    ForwardingDirectory peers,
     TimeProvider time,
     ILogger<WorkerProcess> logger)
 {
@@ -27,7 +29,7 @@ internal sealed class WorkerFactory(
             settings.FormatWorkerInstanceId(ServiceName, index));
         var plan = new WorkerStartPlan(app, settings.AppArguments.ToArray(), identity, Interlocked.Increment(ref _launches),
             runtimeDirectory.Path, settings.Heartbeat.Interval, settings.DrainTimeout);
-        return WorkerProcess.StartAsync(plan, launcher, balancer, time, logger);
+        return WorkerProcess.StartAsync(plan, launcher, balancer, peers, time, logger);
     }
 
     internal static string ResolveServiceName(SupervisorOptions options, WorkerApplication app) =>

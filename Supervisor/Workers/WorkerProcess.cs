@@ -4,6 +4,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using ReferenceApp.ServiceDefaults.Supervision;
 using ReferenceApp.Supervisor.Balancing;
+using ReferenceApp.Supervisor.Balancing.Sticky;
 using ReferenceApp.Supervisor.Channel;
 using ReferenceApp.Supervisor.Contracts;
 using ReferenceApp.Supervisor.Interop;
@@ -21,6 +22,7 @@ internal sealed partial class WorkerProcess
     private readonly Process _process;
     private readonly WorkerChannel _channel;
     private readonly IBalancingPolicy _balancer;
+    private IDisposable? _peersSubscription;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly TaskCompletionSource _launched = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -103,7 +105,7 @@ internal sealed partial class WorkerProcess
 
     /// <summary>Launches the process with its channel listening; returns once the process runs (not once it is ready).</summary>
     public static async Task<WorkerProcess> StartAsync(WorkerStartPlan plan, WorkerLauncher launcher, IBalancingPolicy balancer,
-        TimeProvider time, ILogger logger)
+        ForwardingDirectory peers, TimeProvider time, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(plan);
         var channel = WorkerChannel.Create(plan.RuntimeDirectory, plan.LaunchId, plan.HeartbeatInterval, logger);
@@ -146,6 +148,8 @@ internal sealed partial class WorkerProcess
         Interlocked.Exchange(ref worker._lastSignOfLife, time.GetTimestamp());
         worker._process.BeginOutputReadLine();
         worker._process.BeginErrorReadLine();
+        // Before the channel starts: the worker's own ready announcement must reach it too.
+        worker._peersSubscription = peers.Subscribe(worker.LaunchId, message => channel.SendAsync(message, CancellationToken.None));
         channel.Start(worker.ProcessId, worker.OnReady, worker.OnHeartbeat);
         Log.Started(logger, worker.InstanceName, worker.ProcessId, worker.LaunchId);
         // A process that dies at once may raise Exited before this point; its handling waits for the launch to be complete.
@@ -265,6 +269,7 @@ internal sealed partial class WorkerProcess
         }
 
         LeaveBalancer();
+        _peersSubscription?.Dispose();
         var exit = new WorkerExit(signal is null ? code : null, signal, _time.GetUtcNow(), reason);
         Log.Exited(_logger, InstanceName, ProcessId, reason);
         await _channel.DisposeAsync();

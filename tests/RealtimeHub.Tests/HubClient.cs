@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.Http.Connections.Client;
 using Microsoft.AspNetCore.SignalR.Client;
 using ReferenceApp.RealtimeHub.Contracts;
 using ReferenceApp.Testing;
@@ -43,10 +44,14 @@ internal sealed class HubClient : IAsyncDisposable
     /// Connects to the hub at <paramref name="baseAddress"/> with one transport, negotiating first as a browser does.
     /// The client keeps the cookies the server sets (as a browser would), which is what sticky routing relies on.
     /// </summary>
-    public static async Task<HubClient> ConnectAsync(Uri baseAddress, HttpTransportType transport = HttpTransportType.WebSockets, CancellationToken cancellationToken = default)
+    public static async Task<HubClient> ConnectAsync(Uri baseAddress, HttpTransportType transport = HttpTransportType.WebSockets, CancellationToken cancellationToken = default) =>
+        await ConnectAsync(baseAddress, transport, configure: null, cancellationToken);
+
+    /// <summary>As <see cref="ConnectAsync(Uri, HttpTransportType, CancellationToken)"/>, with the client's HTTP options adjusted (a shared handler, preset cookies).</summary>
+    public static async Task<HubClient> ConnectAsync(Uri baseAddress, HttpTransportType transport, Action<HttpConnectionOptions>? configure, CancellationToken cancellationToken = default)
     {
         var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(baseAddress, ChatHubContract.Path), transport)
+            .WithUrl(new Uri(baseAddress, ChatHubContract.Path), transport, options => configure?.Invoke(options))
             .Build();
         var client = new HubClient(connection, transport);
         try

@@ -11,7 +11,9 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 
 var app = builder.Build();
+app.UseWebSockets();
 app.MapDefaultEndpoints();
 app.MapMisbehaviourApi();
+app.MapRequestProbes();
 app.Run();
 return 0;

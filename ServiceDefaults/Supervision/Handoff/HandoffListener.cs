@@ -3,12 +3,13 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using ReferenceApp.ServiceDefaults.Supervision.Forwarding;
 
 namespace ReferenceApp.ServiceDefaults.Supervision.Handoff;
 
 /// <summary>
 /// Makes Kestrel take its connections from the Supervisor (<c>SUPERVISOR_LISTEN=handoff://&lt;socket path&gt;</c>) instead of
-/// binding a port, and, under sticky balancing, stamps the affinity cookie.
+/// binding a port, and, under sticky balancing, routes each request by its affinity cookie (<see cref="ForwardingListener"/>).
 /// </summary>
 internal static class HandoffListener
 {
@@ -36,8 +37,7 @@ internal static class HandoffListener
 
         if (builder.Configuration[HandoffProtocol.AffinityIdVariable] is { Length: > 0 } affinity)
         {
-            builder.Services.AddSingleton(new AffinityId(affinity));
-            builder.Services.AddTransient<IStartupFilter, AffinityCookieStartupFilter>();
+            ForwardingListener.Configure(builder, affinity);
         }
     }
 }

@@ -76,9 +76,25 @@ internal abstract partial class HandoffPolicy : IBalancingPolicy, IAsyncDisposab
         if (affinityId is not null)
         {
             environment[HandoffProtocol.AffinityIdVariable] = affinityId;
+            ConfigureStickyWorker(worker, affinityId, context, environment);
         }
 
         _ = ConnectedAsync(handoff);
+    }
+
+    /// <summary>Under sticky balancing, what else a worker needs besides its affinity id (its forwarding socket).</summary>
+    protected virtual void ConfigureStickyWorker(BalancedWorker worker, string affinityId, BalancingContext context, IDictionary<string, string?> environment)
+    {
+    }
+
+    /// <summary>A worker became ready (after the routes include it).</summary>
+    protected virtual void OnWorkerReady(BalancedWorker worker)
+    {
+    }
+
+    /// <summary>A worker is leaving (after the routes dropped it).</summary>
+    protected virtual void OnWorkerLeaving(BalancedWorker worker)
+    {
     }
 
     /// <summary>Completes when the worker has connected to its handoff socket (true), or never will (false).</summary>
@@ -92,6 +108,7 @@ internal abstract partial class HandoffPolicy : IBalancingPolicy, IAsyncDisposab
         {
             handoff.MarkReady(worker);
             PublishRoutes();
+            OnWorkerReady(worker);
         }
     }
 
@@ -103,6 +120,8 @@ internal abstract partial class HandoffPolicy : IBalancingPolicy, IAsyncDisposab
             handoff.MarkLeaving();
             PublishRoutes();
         }
+
+        OnWorkerLeaving(worker);
     }
 
     public ValueTask StopAsync(CancellationToken cancellationToken)

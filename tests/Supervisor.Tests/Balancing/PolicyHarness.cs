@@ -47,7 +47,7 @@ internal sealed class PolicyHarness : IAsyncDisposable
         HandoffPolicy policy = mode switch
         {
             BalancingMode.RoundRobin => new RoundRobinPolicy(NullLogger<RoundRobinPolicy>.Instance),
-            BalancingMode.Sticky => new StickyPolicy(Options.Create(sticky ?? new StickyOptions()), NullLogger<StickyPolicy>.Instance),
+            BalancingMode.Sticky => new StickyPolicy(Options.Create(sticky ?? new StickyOptions()), new ForwardingDirectory(), NullLogger<StickyPolicy>.Instance),
             _ => throw new ArgumentOutOfRangeException(nameof(mode)),
         };
         var port = FreePort.Next();

@@ -1,0 +1,22 @@
+namespace ReferenceApp.ServiceDefaults.Supervision.Forwarding;
+
+/// <summary>
+/// The contract of per-request forwarding under sticky balancing, shared by the Supervisor and its workers. Each worker
+/// listens on a private Unix domain socket in the Supervisor's 0700 runtime directory (<see cref="ListenVariable"/>) and
+/// accepts there only requests that carry its own secret (<see cref="SecretHeader"/>, value from <see cref="SecretVariable"/>).
+/// The Supervisor tells every worker the others' sockets and secrets with a <see cref="ChannelMessage.Peers"/> message.
+/// </summary>
+public static class ForwardingProtocol
+{
+    /// <summary>The absolute path of the Unix domain socket this worker listens on for requests forwarded by its peers.</summary>
+    public const string ListenVariable = "SUPERVISOR_FORWARD_LISTEN";
+
+    /// <summary>The secret (hex) a peer must present in <see cref="SecretHeader"/> on this worker's forwarding socket.</summary>
+    public const string SecretVariable = "SUPERVISOR_FORWARD_SECRET";
+
+    /// <summary>Carries the receiving worker's secret on a forwarded request; removed before the app sees the request.</summary>
+    public const string SecretHeader = "X-ReferenceApp-Forward-Secret";
+
+    /// <summary>The most peers one <see cref="ChannelMessage.Peers"/> message lists (it must fit one channel frame).</summary>
+    public const int MaxPeers = 48;
+}
