@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The benchmark matrix: every peer under every load, one after another on the same machine, then the report.
 // Run through bench/run.sh, which builds first. Settings (environment):
-//   BENCH_WORKERS=2  BENCH_SECONDS=10  BENCH_WARMUP_SECONDS=4 (at least; until steady)  BENCH_WARMUP_MAX_SECONDS=40  BENCH_ROUNDS=5  BENCH_CPU_MS=100  BENCH_CPU_CONNECTIONS=<workers>
+//   BENCH_WORKERS=2  BENCH_SECONDS=8  BENCH_WARMUP_SECONDS=4 (at least; until steady)  BENCH_WARMUP_MAX_SECONDS=40  BENCH_ROUNDS=5  BENCH_CPU_MS=100  BENCH_CPU_CONNECTIONS=<workers>
 //   BENCH_BUSY_CORES=0.1 (other work, in cores, above which a cell is measured again)  BENCH_RETRIES=2
 //   BENCH_PEERS=kestrel,supervisor-reuseport,...  BENCH_LOADS=keepalive,close,cpu   (default: all)
 //   BENCH_QUIET_WAIT_SECONDS=0 (wait up to this long for a quiet machine)  BENCH_OUT=docs/benchmarks
@@ -15,7 +15,7 @@ import { writeReport } from './report.mjs';
 
 const setting = (name, fallback) => process.env[name] ?? fallback;
 const workers = Number(setting('BENCH_WORKERS', '2'));
-const seconds = Number(setting('BENCH_SECONDS', '10'));
+const seconds = Number(setting('BENCH_SECONDS', '8'));
 const warmupSeconds = Number(setting('BENCH_WARMUP_SECONDS', '4'));
 const warmupMaxSeconds = Number(setting('BENCH_WARMUP_MAX_SECONDS', '40'));
 const cpuMs = Number(setting('BENCH_CPU_MS', '100'));
@@ -38,7 +38,8 @@ const allPeers = [
   singleKestrel,
   supervisor('ReusePort', workers),
   supervisor('RoundRobin', workers),
-  supervisor('RoundRobin', workers, { jit: true }),
+  // The JIT-compiled Supervisor only beside the native one's memory, under one load: its workers are the same.
+  { ...supervisor('RoundRobin', workers, { jit: true }), loads: ['keepalive'] },
   supervisor('Sticky', workers),
   aspireReplicas(workers),
   nodeCluster(workers),
@@ -232,7 +233,7 @@ async function main() {
       // From spawn to the first 200 from /api/whoami on the public port, every worker included.
       const startSeconds = Math.round(performance.now() - startedAt) / 1000;
       try {
-        for (const load of loads) {
+        for (const load of loads.filter((l) => !peer.loads || peer.loads.includes(l.id))) {
           let cell = await measure(peer, running, load, port);
           for (let retry = 1; cell.machine.busy && retry <= retries; retry++) {
             log(`${peer.id} / ${load.id}: the machine was busy (other work ${cell.machine.foreignCores} cores); measuring again (${retry}/${retries})`);
@@ -250,7 +251,8 @@ async function main() {
     const kestrel = measured.find((c) => c.peer === 'kestrel' && c.load === cell.load && c.round === cell.round);
     cell.ratioToKestrel = kestrel && kestrel.requestsPerSecond > 0 ? cell.requestsPerSecond / kestrel.requestsPerSecond : null;
   }
-  const cells = peers.flatMap((peer) => loads.map((load) => combine(measured.filter((c) => c.peer === peer.id && c.load === load.id))));
+  const cells = peers.flatMap((peer) => loads.filter((l) => !peer.loads || peer.loads.includes(l.id))
+    .map((load) => combine(measured.filter((c) => c.peer === peer.id && c.load === load.id))));
   const after = machineLoad();
   const run = {
     facts, settings: { workers, seconds, warmupSeconds, warmupMaxSeconds, rounds, cpuMs, cpuConnections, busyCores, retries }, loadBefore: before, loadAfter: after,
