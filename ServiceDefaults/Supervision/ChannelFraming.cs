@@ -10,7 +10,7 @@ namespace ReferenceApp.ServiceDefaults.Supervision;
 /// </summary>
 internal static class ChannelFraming
 {
-    public const int MaxFrameBytes = 16 * 1024;
+    public const int MaxFrameBytes = 32 * 1024;
 
     public static async ValueTask WriteAsync(Stream stream, ChannelMessage message, CancellationToken cancellationToken)
     {

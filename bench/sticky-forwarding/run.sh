@@ -19,7 +19,8 @@ ROOT=$(pwd)
 HERE="$ROOT/bench/sticky-forwarding"
 
 DURATION=${DURATION:-10}
-WARMUP=${WARMUP:-3}
+# Long enough for the fresh workers' JIT to tier up (8-14 s under load here): shorter, and a round measures half-compiled code.
+WARMUP=${WARMUP:-15}
 ROUNDS=${ROUNDS:-3}
 CONNECTIONS=${CONNECTIONS:-4}
 COMPARE_REF=${COMPARE_REF:-}
@@ -111,6 +112,7 @@ keepalive() {
 }
 
 : >"$OUT/results"
+LOAD_BEFORE=$(cut -d' ' -f1 /proc/loadavg)
 export ASPNETCORE_ENVIRONMENT=Production DOTNET_NOLOGO=1 Logging__LogLevel__Default=Warning
 unset OTEL_EXPORTER_OTLP_ENDPOINT || true
 
@@ -149,15 +151,16 @@ if [ -n "$COMPARE_REF" ]; then
   done
 fi
 
-python3 - "$OUT/results" "$CONNECTIONS" "$DURATION" "$ROUNDS" "${COMPARE_REF:-}" <<'PY'
+python3 - "$OUT/results" "$CONNECTIONS" "$DURATION" "$ROUNDS" "${COMPARE_REF:-}" "$LOAD_BEFORE" "$(cut -d' ' -f1 /proc/loadavg)" "$(date -u '+%Y-%m-%d %H:%M') UTC, commit $(git rev-parse --short HEAD)" <<'PY'
 import statistics, sys
-path, connections, duration, rounds, ref = sys.argv[1:]
+path, connections, duration, rounds, ref, load_before, load_after, when = sys.argv[1:]
 cells = {}
 for line in open(path):
     name, rps, p50, p99, failed = line.rstrip("\n").split("\t")
     cells.setdefault(name, []).append((float(rps or 0), float(p50 or 0), float(p99 or 0), int(failed or 0)))
 med = lambda name, i: statistics.median(r[i] for r in cells[name])
 print(f"\n### Sticky forwarding (2 Api workers, {connections} keep-alive connections, {duration} s x {rounds} rounds, medians)\n")
+print(f"Measured {when}; load average (1 min) {load_before} before, {load_after} after.\n")
 print("| requests | req/s | p50 ms | p99 ms | failed |")
 print("|---|---:|---:|---:|---:|")
 for name, label in (("right-worker", "arrive on the worker their cookie names"), ("forwarded", "misrouted, forwarded to the named worker")):

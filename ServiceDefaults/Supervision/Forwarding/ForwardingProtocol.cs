@@ -17,6 +17,9 @@ public static class ForwardingProtocol
     /// <summary>Carries the receiving worker's secret on a forwarded request; removed before the app sees the request.</summary>
     public const string SecretHeader = "X-ReferenceApp-Forward-Secret";
 
-    /// <summary>The most peers one <see cref="ChannelMessage.Peers"/> message lists (it must fit one channel frame).</summary>
-    public const int MaxPeers = 48;
+    /// <summary>
+    /// The most peers one <see cref="ChannelMessage.Peers"/> message lists: as many as a Supervisor may run workers (64),
+    /// so no live worker is ever left out; with the longest socket paths they fit one channel frame (tested).
+    /// </summary>
+    public const int MaxPeers = 64;
 }

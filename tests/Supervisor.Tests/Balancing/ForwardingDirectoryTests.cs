@@ -10,6 +10,20 @@ public sealed class ForwardingDirectoryTests
     private static ForwardingPeer Peer(string id) => new() { AffinityId = id, SocketPath = $"/run/{id}.sock", Secret = "s" };
 
     [Fact]
+    public void Every_worker_of_the_largest_cluster_is_announced()
+    {
+        var directory = new ForwardingDirectory();
+        var received = Listen(directory, 1);
+        for (var launch = 1; launch <= ReferenceApp.Supervisor.Configuration.SupervisorOptions.MaxWorkers; launch++)
+        {
+            directory.Configured(launch, Peer($"w{launch}"));
+            directory.WorkerReady(launch, processId: 1000 + launch);
+        }
+
+        Assert.Equal(ReferenceApp.Supervisor.Configuration.SupervisorOptions.MaxWorkers, received.MaxBy(message => message.PeersVersion)!.PeerList!.Count);
+    }
+
+    [Fact]
     public void Worker_is_announced_to_every_subscriber_once_ready_with_its_pid()
     {
         var directory = new ForwardingDirectory();

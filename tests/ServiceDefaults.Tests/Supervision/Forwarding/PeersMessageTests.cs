@@ -12,7 +12,8 @@ public sealed class PeersMessageTests
         var peers = Enumerable.Range(0, ForwardingProtocol.MaxPeers).Select(i => new ForwardingPeer
         {
             AffinityId = Convert.ToHexStringLower(BitConverter.GetBytes((long)i)),
-            SocketPath = $"/run/user/1000/referenceapp-supervisor-4194304-0123abcd/f{1_000_000 + i}.sock",
+            // The longest path a Unix domain socket can have (sun_path holds 107 bytes and a NUL).
+            SocketPath = $"/run/user/1000/referenceapp-supervisor-4194304-0123abcd/f{1_000_000 + i}.sock".PadLeft(107, '/'),
             Secret = new string('f', 64),
             ProcessId = 4_194_304,
         }).ToArray();
