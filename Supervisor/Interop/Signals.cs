@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace ReferenceApp.Supervisor.Interop;
 
-/// <summary>POSIX signals the Supervisor sends to its workers: kill(2), signal(7).</summary>
+/// <summary>POSIX signals the Supervisor sends to its workers and the ones it handles: kill(2), signal(2), signal(7).</summary>
 internal static partial class Signals
 {
     public const int SIGKILL = 9;
@@ -24,6 +24,31 @@ internal static partial class Signals
         15 => "SIGTERM",
         _ => $"signal {signal}",
     };
+
+    public const int SIGHUP = 1;
+    public const int SIGINT = 2;
+    public const int SIGQUIT = 3;
+
+    /// <summary>
+    /// Gives SIGHUP (reload), SIGINT, SIGQUIT and SIGTERM (stop) their default disposition again, before the host handles
+    /// them. A process inherits signals its launcher ignored: `nohup` ignores SIGHUP, and a non-interactive shell's
+    /// background job ignores SIGINT and SIGQUIT. The JIT runtime handles them anyway, but the native (AOT) build keeps
+    /// an inherited "ignore", so without this a Supervisor started that way would not reload on SIGHUP and would not stop
+    /// on the SIGINT with which DCP and Ctrl+C stop it.
+    /// </summary>
+    public static void RestoreDefaultHandling()
+    {
+        foreach (var signal in (ReadOnlySpan<int>)[SIGHUP, SIGINT, SIGQUIT, SIGTERM])
+        {
+            _ = SetDisposition(signal, SignalDefault);
+        }
+    }
+
+    // sighandler_t signal(int signum, sighandler_t handler);  -- signal(2); SIG_DFL is 0
+    private const nint SignalDefault = 0;
+
+    [LibraryImport("libc", EntryPoint = "signal")]
+    private static partial nint SetDisposition(int signal, nint handler);
 
     // int kill(pid_t pid, int sig);  -- kill(2)
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]

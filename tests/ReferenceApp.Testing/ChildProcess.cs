@@ -94,13 +94,19 @@ public sealed class ChildProcess : IAsyncDisposable
     /// Runs the Supervisor as the AppHost does: its native executable when <c>dotnet publish Supervisor -c Release</c> has
     /// written an up-to-date one (as <c>./test.sh</c> does), else its JIT build.
     /// </summary>
+    /// <param name="ignoredByLauncher">Signals (e.g. <c>HUP INT</c>) the launching shell ignores, as <c>nohup</c> or a
+    /// background job does; the Supervisor inherits that through <c>exec</c>.</param>
     public static ChildProcess StartSupervisor(
         IEnumerable<string> arguments,
         IReadOnlyDictionary<string, string?>? environment = null,
-        bool keepStdinOpen = false)
+        bool keepStdinOpen = false,
+        string? ignoredByLauncher = null)
     {
         var binary = RepositoryPaths.Supervisor;
-        return Start("Supervisor", binary.FileName, binary.Arguments.Concat(arguments), environment, keepStdinOpen);
+        var command = binary.Arguments.Concat(arguments);
+        return ignoredByLauncher is null
+            ? Start("Supervisor", binary.FileName, command, environment, keepStdinOpen)
+            : Start("Supervisor", "/bin/sh", ["-c", $"trap '' {ignoredByLauncher}; exec \"$0\" \"$@\"", binary.FileName, .. command], environment, keepStdinOpen);
     }
 
     public bool Signal(int signal) => Signals.Send(Pid, signal);

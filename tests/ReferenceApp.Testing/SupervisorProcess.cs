@@ -64,7 +64,8 @@ public sealed class SupervisorProcess : IAsyncDisposable
         int workers,
         IEnumerable<string>? arguments = null,
         IReadOnlyDictionary<string, string?>? environment = null,
-        bool keepStdinOpen = false)
+        bool keepStdinOpen = false,
+        string? ignoredByLauncher = null)
     {
         var port = FreePort.Next();
         var variables = new Dictionary<string, string?> { ["ASPNETCORE_ENVIRONMENT"] = "Production" };
@@ -73,7 +74,7 @@ public sealed class SupervisorProcess : IAsyncDisposable
             variables[key] = value;
         }
 
-        var process = ChildProcess.StartSupervisor(Arguments(app, port, workers, arguments), variables, keepStdinOpen);
+        var process = ChildProcess.StartSupervisor(Arguments(app, port, workers, arguments), variables, keepStdinOpen, ignoredByLauncher);
         try
         {
             await process.WaitForOutputAsync("Supervisor ready:", ReadyDeadline);

@@ -66,6 +66,25 @@ public sealed class ReloadTests(ITestOutputHelper output)
         Assert.True(load.Failed <= Math.Max(5, (load.Succeeded + load.Failed) / 100), $"{load.Failed} requests failed during the reload");
     }
 
+    /// <summary>
+    /// nohup ignores SIGHUP and a background job of a script ignores SIGINT; the native build would inherit that, and
+    /// neither reload on SIGHUP nor stop on the SIGINT that DCP and Ctrl+C send.
+    /// </summary>
+    [Fact]
+    public async Task SIGHUP_reloads_and_SIGINT_stops_even_when_the_launcher_ignored_them()
+    {
+        await using var supervisor = await SupervisorProcess.StartAsync(Apps.TestWorker, workers: 1, ignoredByLauncher: "HUP INT QUIT");
+        var before = (await supervisor.GetStatusAsync()).Worker(0).Pid!.Value;
+
+        Assert.True(supervisor.Process.Signal(Signals.SIGHUP));
+        var after = await supervisor.WaitForStatusAsync(status => status.Reload is { State: ReloadState.Completed }, Apps.Deadline, "the SIGHUP reload to complete");
+        Assert.NotEqual(before, after.Worker(0).Pid);
+
+        Assert.True(supervisor.Process.Signal(Signals.SIGINT));
+        Assert.True(await supervisor.Process.WaitForExitAsync(Apps.Deadline), "the Supervisor did not stop on SIGINT");
+        Assert.Equal(0, supervisor.Process.ExitCode);
+    }
+
     [Fact]
     public async Task SIGHUP_starts_a_rolling_reload()
     {
@@ -74,7 +93,19 @@ public sealed class ReloadTests(ITestOutputHelper output)
 
         Assert.True(supervisor.Process.Signal(Signals.SIGHUP));
 
-        var after = await supervisor.WaitForStatusAsync(status => status.Reload is { State: ReloadState.Completed }, Apps.Deadline, "the SIGHUP reload to complete");
+        SupervisorStatus after;
+        try
+        {
+            after = await supervisor.WaitForStatusAsync(status => status.Reload is { State: ReloadState.Completed }, Apps.Deadline, "the SIGHUP reload to complete");
+        }
+        catch (TimeoutException timeout)
+        {
+            // What the Supervisor said and showed: a reload that never started, one that hung, or one that failed.
+            var status = supervisor.Process.HasExited ? null : await supervisor.GetStatusAsync();
+            throw new TimeoutException($"{timeout.Message} Exited: {supervisor.Process.HasExited}; reload: {status?.Reload}; "
+                + $"workers: {string.Join(", ", status?.Workers ?? [])}.{Environment.NewLine}{supervisor.Process.Output}", timeout);
+        }
+
         Assert.Equal("SIGHUP", after.Reload!.Trigger);
         Assert.NotEqual(before, after.Worker(0).Pid);
         Assert.False(supervisor.Process.HasExited);
