@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The benchmark matrix: every peer under every load, one after another on the same machine, then the report.
 // Run through bench/run.sh, which builds first. Settings (environment):
-//   BENCH_WORKERS=2  BENCH_SECONDS=8  BENCH_WARMUP_SECONDS=4 (at least; until steady)  BENCH_WARMUP_MAX_SECONDS=40  BENCH_ROUNDS=5  BENCH_CPU_MS=100  BENCH_CPU_CONNECTIONS=<workers>
+//   BENCH_WORKERS=2  BENCH_SECONDS=8  BENCH_WARMUP_SECONDS=4 (at least; until steady)  BENCH_WARMUP_MAX_SECONDS=20  BENCH_ROUNDS=5  BENCH_CPU_MS=100  BENCH_CPU_CONNECTIONS=<workers>
 //   BENCH_BUSY_CORES=0.1 (other work, in cores, above which a cell is measured again)  BENCH_RETRIES=2
 //   BENCH_PEERS=kestrel,supervisor-reuseport,...  BENCH_LOADS=keepalive,close,cpu   (default: all)
 //   BENCH_QUIET_WAIT_SECONDS=0 (wait up to this long for a quiet machine)  BENCH_OUT=docs/benchmarks
@@ -17,7 +17,7 @@ const setting = (name, fallback) => process.env[name] ?? fallback;
 const workers = Number(setting('BENCH_WORKERS', '2'));
 const seconds = Number(setting('BENCH_SECONDS', '8'));
 const warmupSeconds = Number(setting('BENCH_WARMUP_SECONDS', '4'));
-const warmupMaxSeconds = Number(setting('BENCH_WARMUP_MAX_SECONDS', '40'));
+const warmupMaxSeconds = Number(setting('BENCH_WARMUP_MAX_SECONDS', '20'));
 const cpuMs = Number(setting('BENCH_CPU_MS', '100'));
 // One connection per worker: /api/work spins until 100 ms of wall-clock time have passed, so with more requests in flight
 // than cores, .NET's thread pool time-slices several spins and each request gets less than 100 ms of CPU, while a Node
