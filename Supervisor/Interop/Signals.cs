@@ -5,6 +5,9 @@ namespace ReferenceApp.Supervisor.Interop;
 /// <summary>POSIX signals the Supervisor sends to its workers and the ones it handles: kill(2), signal(2), signal(7).</summary>
 internal static partial class Signals
 {
+    public const int SIGHUP = 1;
+    public const int SIGINT = 2;
+    public const int SIGQUIT = 3;
     public const int SIGKILL = 9;
     public const int SIGTERM = 15;
 
@@ -16,18 +19,14 @@ internal static partial class Signals
 
     public static string Name(int signal) => signal switch
     {
-        1 => "SIGHUP",
-        2 => "SIGINT",
+        SIGHUP => "SIGHUP",
+        SIGINT => "SIGINT",
         6 => "SIGABRT",
-        9 => "SIGKILL",
+        SIGKILL => "SIGKILL",
         11 => "SIGSEGV",
-        15 => "SIGTERM",
+        SIGTERM => "SIGTERM",
         _ => $"signal {signal}",
     };
-
-    public const int SIGHUP = 1;
-    public const int SIGINT = 2;
-    public const int SIGQUIT = 3;
 
     /// <summary>
     /// Gives SIGHUP (reload), SIGINT, SIGQUIT and SIGTERM (stop) their default disposition again, before the host handles
