@@ -13,7 +13,7 @@ var redis = builder.AddRedisServer("redis", settings.RedisServer);
 
 var api = builder.AddSupervisedProject<Projects.Api>("api", settings.ApiPort)
     .WithWorkers(settings.ApiWorkers)
-    .WithBalancing(BalancingMode.RoundRobin) // the Supervisor hands each connection to the next worker: even spread, lossless reloads
+    .WithBalancing(settings.ApiBalancing) // RoundRobin unless Balancing:Api says otherwise: even spread, lossless reloads
     .WithReference(redis)
     .WaitFor(redis)
     .WithHttpHealthCheck("/health");

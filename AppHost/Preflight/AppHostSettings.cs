@@ -3,24 +3,36 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Configuration;
 using ReferenceApp.AppHost.Redis;
+using ReferenceApp.Supervisor.Contracts;
 
 namespace ReferenceApp.AppHost.Preflight;
 
 /// <summary>
-/// The AppHost's own settings (<c>Ports:*</c>, <c>Workers:*</c>), checked with what would otherwise fail later and less
-/// clearly: a fixed port that something else holds, or no Redis server to run. Every problem is reported at once, before
-/// anything starts.
+/// The AppHost's own settings (<c>Ports:*</c>, <c>Workers:*</c>, <c>Balancing:Api</c>), checked with what would otherwise
+/// fail later and less clearly: a fixed port that something else holds, or no Redis server to run. Every problem is
+/// reported at once, before anything starts.
 /// </summary>
-internal sealed record AppHostSettings(int? WebPort, int? ApiPort, int? RealtimePort, WorkerCount ApiWorkers, WorkerCount RealtimeWorkers, RedisServerCommand? RedisServer)
+internal sealed record AppHostSettings(int? WebPort, int? ApiPort, int? RealtimePort, WorkerCount ApiWorkers, WorkerCount RealtimeWorkers,
+    BalancingMode ApiBalancing, RedisServerCommand? RedisServer)
 {
-    // The fixed ports a person types and bookmarks; --Ports:Api=0 lets Aspire pick a free one.
-    public const int DefaultWebPort = 5000;
-    public const int DefaultApiPort = 5080;
-    public const int DefaultRealtimePort = 5090;
+    /// <summary>
+    /// Every fixed port is <c>Ports:Base</c> plus its offset, so a second copy of the system runs beside the first with one
+    /// setting (<c>--Ports:Base=6000</c>). <c>Ports:Web</c>, <c>Ports:Api</c> and <c>Ports:Realtime</c> override one port; 0 lets
+    /// Aspire pick a free one.
+    /// </summary>
+    public const int DefaultBasePort = 5000;
 
-    /// <summary>The dashboard's addresses, from the launch profile or the environment.</summary>
-    private static readonly string[] DashboardUrlSettings =
-        ["ASPNETCORE_URLS", "ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL", "ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL", "ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL"];
+    /// <summary>The offsets from <c>Ports:Base</c>: the Web, the Api, the hub, then the dashboard's four addresses.</summary>
+    public const int WebOffset = 0, ApiOffset = 80, RealtimeOffset = 90;
+
+    /// <summary>The dashboard's addresses and their offsets from <c>Ports:Base</c> (18888, 18889, 18890 and 18887 by default).</summary>
+    private static readonly (string Setting, int Offset)[] DashboardUrlSettings =
+    [
+        ("ASPNETCORE_URLS", 13888),
+        ("ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL", 13889),
+        ("ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL", 13890),
+        ("ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL", 13887),
+    ];
 
     /// <summary>Reads and checks the settings; false (the problems printed) when the AppHost must not start.</summary>
     public static bool TryRead(IDistributedApplicationBuilder builder, out AppHostSettings settings)
@@ -30,10 +42,18 @@ internal sealed record AppHostSettings(int? WebPort, int? ApiPort, int? Realtime
         var problems = new List<string>();
         var ports = new List<(string Setting, int Port)>();
 
-        int? Port(string name, int defaultPort)
+        var basePortText = configuration["Ports:Base"] ?? DefaultBasePort.ToString(CultureInfo.InvariantCulture);
+        if (!int.TryParse(basePortText, NumberStyles.None, CultureInfo.InvariantCulture, out var basePort)
+            || basePort < 1 || basePort + DashboardUrlSettings.Max(entry => entry.Offset) > IPEndPoint.MaxPort)
+        {
+            problems.Add($"Ports:Base must be a port from 1 to {IPEndPoint.MaxPort - DashboardUrlSettings.Max(entry => entry.Offset)} (the dashboard takes Base+13887 to Base+13890), but was '{basePortText}'.");
+            basePort = DefaultBasePort;
+        }
+
+        int? Port(string name, int offset)
         {
             var key = $"Ports:{name}";
-            var text = configuration[key] ?? defaultPort.ToString(CultureInfo.InvariantCulture);
+            var text = configuration[key] ?? (basePort + offset).ToString(CultureInfo.InvariantCulture);
             if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port > IPEndPoint.MaxPort)
             {
                 problems.Add($"{key} must be a port from 1 to 65535, or 0 to let Aspire pick a free one, but was '{text}'.");
@@ -62,17 +82,43 @@ internal sealed record AppHostSettings(int? WebPort, int? ApiPort, int? Realtime
             }
         }
 
-        var web = Port("Web", DefaultWebPort);
-        var api = Port("Api", DefaultApiPort);
-        var realtime = Port("Realtime", DefaultRealtimePort);
+        BalancingMode Balancing(string name, BalancingMode defaultMode)
+        {
+            var text = configuration[$"Balancing:{name}"];
+            if (text is null)
+            {
+                return defaultMode;
+            }
+
+            // Names only: Enum.TryParse would also take "7".
+            if (Enum.GetNames<BalancingMode>().FirstOrDefault(mode => mode.Equals(text.Trim(), StringComparison.OrdinalIgnoreCase)) is { } known)
+            {
+                return Enum.Parse<BalancingMode>(known);
+            }
+
+            problems.Add($"Balancing:{name} must be one of {string.Join(", ", Enum.GetNames<BalancingMode>())}, but was '{text}'.");
+            return defaultMode;
+        }
+
+        var web = Port("Web", WebOffset);
+        var api = Port("Api", ApiOffset);
+        var realtime = Port("Realtime", RealtimeOffset);
         var apiWorkers = Workers("Api");
         var realtimeWorkers = Workers("Realtime");
+        var apiBalancing = Balancing("Api", BalancingMode.RoundRobin);
+
         RedisServerCommand? redisServer = null;
 
         if (builder.ExecutionContext.IsRunMode)
         {
+            // The dashboard's addresses follow Ports:Base unless the environment (or Aspire.Hosting.Testing) sets them.
+            foreach (var (setting, offset) in DashboardUrlSettings)
+            {
+                configuration[setting] ??= string.Create(CultureInfo.InvariantCulture, $"http://localhost:{basePort + offset}");
+            }
+
             // Aspire.Hosting.Testing randomizes the dashboard's ports (DcpPublisher:RandomizePorts): the fixed ones are not used then.
-            var dashboardUrlSettings = configuration.GetValue<bool>("DcpPublisher:RandomizePorts") ? [] : DashboardUrlSettings;
+            var dashboardUrlSettings = configuration.GetValue<bool>("DcpPublisher:RandomizePorts") ? [] : DashboardUrlSettings.Select(entry => entry.Setting);
             foreach (var setting in dashboardUrlSettings)
             {
                 foreach (var url in (configuration[setting] ?? string.Empty).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
@@ -100,7 +146,7 @@ internal sealed record AppHostSettings(int? WebPort, int? ApiPort, int? Realtime
             }
         }
 
-        settings = new AppHostSettings(web, api, realtime, apiWorkers, realtimeWorkers, redisServer);
+        settings = new AppHostSettings(web, api, realtime, apiWorkers, realtimeWorkers, apiBalancing, redisServer);
         foreach (var problem in problems)
         {
             Console.Error.WriteLine($"AppHost: {problem}");

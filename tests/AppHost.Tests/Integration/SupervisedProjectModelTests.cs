@@ -1,5 +1,6 @@
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
+using ReferenceApp.AppHost.Tests.Hosting;
 using ReferenceApp.Supervisor.Contracts;
 
 namespace ReferenceApp.AppHost.Tests.Integration;
@@ -16,7 +17,7 @@ public sealed class SupervisedProjectModelTests
             .WithBalancing(BalancingMode.Sticky)
             .WithMemoryLimit(512);
 
-        var arguments = await ArgumentsAsync(api.Resource);
+        var arguments = await ResourceArguments.ReadAsync(api.Resource);
 
         // The native Supervisor when ./test.sh published it (and it is newer than the JIT build), else Supervisor.dll.
         if (Environment.GetEnvironmentVariable("REFERENCEAPP_EXPECT_NATIVE_SUPERVISOR") == "1")
@@ -30,9 +31,9 @@ public sealed class SupervisedProjectModelTests
             Assert.EndsWith("/Supervisor.dll", arguments[1], StringComparison.Ordinal);
         }
 
-        Assert.Equal(api.Resource.WorkerProjectPath, After(arguments, "--app"));
+        Assert.Equal(api.Resource.WorkerProjectPath, arguments.After("--app"));
         Assert.Equal(("api", "3", "Sticky", "512", "{index}"),
-            (After(arguments, "--name"), After(arguments, "--workers"), After(arguments, "--balancing"), After(arguments, "--memory-limit-mb"), After(arguments, "--Supervisor:WorkerInstanceId")));
+            (arguments.After("--name"), arguments.After("--workers"), arguments.After("--balancing"), arguments.After("--memory-limit-mb"), arguments.After("--Supervisor:WorkerInstanceId")));
         Assert.EndsWith("Api/Api.csproj", api.Resource.WorkerProjectPath, StringComparison.Ordinal);
 
         var endpoints = api.Resource.Annotations.OfType<EndpointAnnotation>().ToDictionary(endpoint => endpoint.Name);
@@ -51,7 +52,7 @@ public sealed class SupervisedProjectModelTests
         var builder = NewBuilder();
         var api = builder.AddSupervisedProject<Projects.Api>("api").WithWorkers(WorkerCount.Auto);
 
-        var workers = After(await ArgumentsAsync(api.Resource), "--workers");
+        var workers = ResourceArguments.After(await ResourceArguments.ReadAsync(api.Resource), "--workers");
 
         Assert.Equal(Math.Clamp(Environment.ProcessorCount, 1, SupervisedProjectBuilderExtensions.MaxWorkerSlots).ToString(System.Globalization.CultureInfo.InvariantCulture), workers);
     }
@@ -68,18 +69,4 @@ public sealed class SupervisedProjectModelTests
         DisableDashboard = true,
         AssemblyName = typeof(Projects.Api).Assembly.GetName().Name,
     });
-
-    private static async Task<List<string>> ArgumentsAsync(SupervisedProjectResource resource)
-    {
-        var values = new List<object>();
-        foreach (var callback in resource.Annotations.OfType<CommandLineArgsCallbackAnnotation>())
-        {
-            await callback.Callback(new CommandLineArgsCallbackContext(values, CancellationToken.None));
-        }
-
-        // Endpoint ports are expressions resolved at start; the rest are plain strings.
-        return values.Select(value => value as string ?? value.GetType().Name).ToList();
-    }
-
-    private static string After(List<string> arguments, string name) => arguments[arguments.IndexOf(name) + 1];
 }
