@@ -1,9 +1,16 @@
 #!/usr/bin/env bash
 # Runs every test of ReferenceApp: unit, integration (real processes, real Redis) and end-to-end (Chromium).
 # Needs only the .NET SDK: it installs or finds redis-server and Chromium itself, and falls back to Garnet.
-# Usage: ./test.sh [extra dotnet test arguments, e.g. --filter FullyQualifiedName~Supervisor]
+# Usage: ./test.sh [--fast] [extra dotnet test arguments, e.g. --filter FullyQualifiedName~Supervisor]
+#   --fast  only the unit tier (tests marked [Trait("Tier", "Unit")]): no process, no Redis, no browser; under a minute.
 set -euo pipefail
 cd "$(dirname "$0")"
+
+fast=false
+if [ "${1:-}" = "--fast" ]; then
+  fast=true
+  shift
+fi
 
 log() { printf '\033[1m[test.sh]\033[0m %s\n' "$*"; }
 
@@ -24,14 +31,18 @@ install_system_packages() {
   fi
 }
 
-install_system_packages
+$fast || install_system_packages
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
-log "restoring dotnet tools (Garnet)"
-dotnet tool restore >/dev/null
+if ! $fast; then
+  log "restoring dotnet tools (Garnet)"
+  dotnet tool restore >/dev/null
+fi
 log "building"
-dotnet build ReferenceApp.sln -c Debug -nologo -clp:ErrorsOnly
+dotnet build ReferenceApp.slnx -c Debug -nologo -clp:ErrorsOnly
+if $fast; then
+  set -- --filter "Tier=Unit" "$@"
 # After the build, so the native Supervisor is the newer one: every test then runs the binary a deployment would.
-if command -v clang >/dev/null 2>&1; then
+elif command -v clang >/dev/null 2>&1; then
   log "publishing the native (ahead-of-time compiled) Supervisor"
   dotnet publish Supervisor/Supervisor.csproj -c Release -nologo -clp:ErrorsOnly -v:q >/dev/null
   export REFERENCEAPP_EXPECT_NATIVE_SUPERVISOR=1
@@ -45,7 +56,7 @@ log "testing"
 set +e
 # -m:1: one test project at a time. Several of them start whole systems (DCP, the dashboard, Supervisors, browsers);
 # two at once on a 2-core machine measure the machine, not the system, and time out.
-dotnet test ReferenceApp.sln -c Debug --no-build -nologo -m:1 \
+dotnet test ReferenceApp.slnx -c Debug --no-build -nologo -m:1 \
   --blame-hang-timeout 5m --blame-hang-dump-type none \
   "$@" 2>&1 | tee "$results"
 status=${PIPESTATUS[0]}

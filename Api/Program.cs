@@ -18,6 +18,8 @@ app.MapWhoAmIApi();
 app.MapWorkApi();
 app.MapCountersApi();
 app.MapSessionApi();
+#if (!NoRealtime)
 app.MapBroadcastApi();
+#endif
 
 app.Run();

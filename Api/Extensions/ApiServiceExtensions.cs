@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Options;
+#if (!NoRealtime)
 using ReferenceApp.Api.Broadcasts;
+#endif
 using ReferenceApp.Api.Counters;
 using ReferenceApp.Api.Sessions;
 using ReferenceApp.ServiceDefaults.Cors;
@@ -21,7 +23,9 @@ public static class ApiServiceExtensions
         builder.Services.AddOpenApi();
         builder.Services.AddSingleton<LocalCounter>();
         builder.Services.AddSingleton<SharedCounter>();
+#if (!NoRealtime)
         builder.Services.AddSingleton<BroadcastPublisher>();
+#endif
         builder.AddSessionState();
         builder.AddWebOriginCors();
         return builder;

@@ -10,7 +10,7 @@ public sealed class SessionStateOptions
     /// <summary>Name of the session cookie.</summary>
     [Required(ErrorMessage = "Api:Session:CookieName must be set.")]
     [RegularExpression("^[A-Za-z0-9_.-]{1,64}$", ErrorMessage = "Api:Session:CookieName must be 1-64 letters, digits, '.', '_' or '-'.")]
-    public string CookieName { get; set; } = "ra-session";
+    public string CookieName { get; set; } = "referenceapp-session";
 
     /// <summary>A session unused for this long expires in Redis (sliding expiration).</summary>
     [Range(1, 7 * 24 * 60, ErrorMessage = "Api:Session:IdleTimeoutMinutes must be between 1 minute and 7 days (10080).")]

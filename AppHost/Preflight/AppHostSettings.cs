@@ -12,9 +12,18 @@ namespace ReferenceApp.AppHost.Preflight;
 /// fail later and less clearly: a fixed port that something else holds, or no Redis server to run. Every problem is
 /// reported at once, before anything starts.
 /// </summary>
-internal sealed record AppHostSettings(int? WebPort, int? ApiPort, int? RealtimePort, WorkerCount ApiWorkers, WorkerCount RealtimeWorkers,
-    BalancingMode ApiBalancing, RedisServerCommand? RedisServer)
+internal sealed record AppHostSettings(int? ApiPort, WorkerCount ApiWorkers, BalancingMode ApiBalancing, RedisServerCommand? RedisServer)
 {
+#if (!NoWeb)
+    public int? WebPort { get; init; }
+
+#endif
+#if (!NoRealtime)
+    public int? RealtimePort { get; init; }
+
+    public WorkerCount RealtimeWorkers { get; init; }
+
+#endif
     /// <summary>
     /// Every fixed port is <c>Ports:Base</c> plus its offset, so a second copy of the system runs beside the first with one
     /// setting (<c>--Ports:Base=6000</c>). <c>Ports:Web</c>, <c>Ports:Api</c> and <c>Ports:Realtime</c> override one port; 0 lets
@@ -100,12 +109,16 @@ internal sealed record AppHostSettings(int? WebPort, int? ApiPort, int? Realtime
             return defaultMode;
         }
 
-        var web = Port("Web", WebOffset);
         var api = Port("Api", ApiOffset);
-        var realtime = Port("Realtime", RealtimeOffset);
         var apiWorkers = Workers("Api");
-        var realtimeWorkers = Workers("Realtime");
         var apiBalancing = Balancing("Api", BalancingMode.RoundRobin);
+#if (!NoWeb)
+        var web = Port("Web", WebOffset);
+#endif
+#if (!NoRealtime)
+        var realtime = Port("Realtime", RealtimeOffset);
+        var realtimeWorkers = Workers("Realtime");
+#endif
 
         RedisServerCommand? redisServer = null;
 
@@ -146,7 +159,16 @@ internal sealed record AppHostSettings(int? WebPort, int? ApiPort, int? Realtime
             }
         }
 
-        settings = new AppHostSettings(web, api, realtime, apiWorkers, realtimeWorkers, apiBalancing, redisServer);
+        settings = new AppHostSettings(api, apiWorkers, apiBalancing, redisServer)
+        {
+#if (!NoWeb)
+            WebPort = web,
+#endif
+#if (!NoRealtime)
+            RealtimePort = realtime,
+            RealtimeWorkers = realtimeWorkers,
+#endif
+        };
         foreach (var problem in problems)
         {
             Console.Error.WriteLine($"AppHost: {problem}");

@@ -18,5 +18,7 @@ public sealed record SessionResponse(string? SessionId, int Visits, IReadOnlyLis
 /// <summary>One cart line of a session.</summary>
 public sealed record CartLineResponse(string Sku, int Quantity);
 
+#if (!NoRealtime)
 /// <summary><c>POST /api/broadcast</c> (202).</summary>
 public sealed record BroadcastReceiptResponse(string Id, string Instance, int Pid, DateTimeOffset SentAt, long HubWorkers);
+#endif

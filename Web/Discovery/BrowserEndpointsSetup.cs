@@ -11,13 +11,17 @@ internal sealed class BrowserEndpointsSetup(IConfiguration configuration) :
     IPostConfigureOptions<BrowserEndpointsOptions>, IValidateOptions<BrowserEndpointsOptions>
 {
     public const string ApiService = "api";
+#if (!NoRealtime)
     public const string RealtimeService = "realtime";
+#endif
     public const string DashboardService = "dashboard";
 
     public void PostConfigure(string? name, BrowserEndpointsOptions options)
     {
         options.ApiUrl ??= Discover(ApiService);
+#if (!NoRealtime)
         options.RealtimeUrl ??= Discover(RealtimeService);
+#endif
         options.DashboardUrl ??= Discover(DashboardService);
     }
 
@@ -25,15 +29,16 @@ internal sealed class BrowserEndpointsSetup(IConfiguration configuration) :
     {
         var failures = new List<string>();
         Require(options.ApiUrl, ApiService, nameof(options.ApiUrl), failures);
+#if (!NoRealtime)
         Require(options.RealtimeUrl, RealtimeService, nameof(options.RealtimeUrl), failures);
-        if (options.DashboardUrl is { } dashboard && !IsHttp(dashboard))
-        {
-            failures.Add($"Web:DashboardUrl must be an absolute http(s) URL, but was '{dashboard}'.");
-        }
-
         if (!options.HubPath.StartsWith('/'))
         {
             failures.Add($"Web:HubPath must start with '/', but was '{options.HubPath}'.");
+        }
+#endif
+        if (options.DashboardUrl is { } dashboard && !IsHttp(dashboard))
+        {
+            failures.Add($"Web:DashboardUrl must be an absolute http(s) URL, but was '{dashboard}'.");
         }
 
         if (!options.DashboardTracePath.Contains("{traceId}", StringComparison.Ordinal))

@@ -13,5 +13,5 @@ request = function()
     first = false
     id = arrive
   end
-  return wrk.format("GET", path, { ["Cookie"] = "ra-affinity=" .. id })
+  return wrk.format("GET", path, { ["Cookie"] = "referenceapp-affinity=" .. id })
 end

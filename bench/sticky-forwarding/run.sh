@@ -73,7 +73,7 @@ affinity() {
     local headers pid id
     headers=$(curl -fsS -D - -o /dev/null -H 'Connection: close' "http://127.0.0.1:$PORT/api/whoami")
     pid=$(printf '%s' "$headers" | tr -d '\r' | awk -F'pid=' 'tolower($0) ~ /^x-served-by:/ { print $2 }')
-    id=$(printf '%s' "$headers" | tr -d '\r' | awk 'tolower($0) ~ /^set-cookie: ra-affinity=/ { sub(/^[^=]*=/, ""); sub(/;.*/, ""); print }')
+    id=$(printf '%s' "$headers" | tr -d '\r' | awk 'tolower($0) ~ /^set-cookie: referenceapp-affinity=/ { sub(/^[^=]*=/, ""); sub(/;.*/, ""); print }')
     [ -n "$pid" ] && [ -n "$id" ] && BY_PID[$pid]=$id
   done
   seen=$(printf '%s\n' "${!BY_PID[@]}" | sort -n)
@@ -83,8 +83,8 @@ affinity() {
 
 # served_by <arrive id> <target id>: the pid that serves a request naming target on a connection handed to arrive
 served_by() {
-  curl -fsS -o /dev/null -D - -H "Cookie: ra-affinity=$1" "http://127.0.0.1:$PORT/api/whoami" \
-    -: -o /dev/null -D - -H "Cookie: ra-affinity=$2" "http://127.0.0.1:$PORT/api/whoami" \
+  curl -fsS -o /dev/null -D - -H "Cookie: referenceapp-affinity=$1" "http://127.0.0.1:$PORT/api/whoami" \
+    -: -o /dev/null -D - -H "Cookie: referenceapp-affinity=$2" "http://127.0.0.1:$PORT/api/whoami" \
     | tr -d '\r' | awk -F'pid=' 'tolower($0) ~ /^x-served-by:/ { p = $2 } END { print p }'
 }
 

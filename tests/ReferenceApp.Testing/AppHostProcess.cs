@@ -37,6 +37,18 @@ public sealed partial class AppHostProcess : IAsyncDisposable
 
     public Uri WebAddress => Loopback(Ports.Web);
 
+    /// <summary>Every service this system's AppHost runs, each on its own port.</summary>
+    public IReadOnlyList<Uri> ServiceAddresses =>
+    [
+        ApiAddress,
+#if (!NoRealtime)
+        RealtimeAddress,
+#endif
+#if (!NoWeb)
+        WebAddress,
+#endif
+    ];
+
     /// <summary>The dashboard's login link with its browser token, as the AppHost printed it.</summary>
     public Uri DashboardLogin => Process.OutputLines.Select(line => LoginLine().Match(line)).FirstOrDefault(match => match.Success) is { } match
         ? new Uri(match.Groups["url"].Value)
@@ -73,9 +85,9 @@ public sealed partial class AppHostProcess : IAsyncDisposable
         {
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
             await Eventually.TrueAsync(
-                async () => process.HasExited || (await HealthyAsync(http, appHost.WebAddress) && await HealthyAsync(http, appHost.ApiAddress) && await HealthyAsync(http, appHost.RealtimeAddress)),
+                async () => process.HasExited || await AllHealthyAsync(http, appHost.ServiceAddresses),
                 deadline ?? TimeSpan.FromSeconds(120),
-                "the AppHost's web, api and realtime to answer /health");
+                $"the AppHost's {string.Join(", ", appHost.ServiceAddresses.Select(address => address.Port))} to answer /health");
             appHost.StartupTime = stopwatch.Elapsed;
             if (process.HasExited)
             {
@@ -111,6 +123,19 @@ public sealed partial class AppHostProcess : IAsyncDisposable
         {
             Interop.Signals.Send(pid, Interop.Signals.SIGKILL);
         }
+    }
+
+    private static async Task<bool> AllHealthyAsync(HttpClient http, IEnumerable<Uri> addresses)
+    {
+        foreach (var address in addresses)
+        {
+            if (!await HealthyAsync(http, address))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static async Task<bool> HealthyAsync(HttpClient http, Uri address)

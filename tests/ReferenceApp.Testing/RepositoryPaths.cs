@@ -9,11 +9,13 @@ public static class RepositoryPaths
 
     public static string Root => RootPath.Value;
 
+//-:cnd:noEmit
 #if DEBUG
     public const string Configuration = "Debug";
 #else
     public const string Configuration = "Release";
 #endif
+//+:cnd:noEmit
 
     /// <summary>The built dll of a project of this solution, e.g. <c>BuiltAssembly("Api")</c> or <c>BuiltAssembly("tests/TestWorker")</c>.</summary>
     public static string BuiltAssembly(string project)
@@ -33,12 +35,12 @@ public static class RepositoryPaths
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {
-            if (File.Exists(Path.Combine(directory.FullName, "ReferenceApp.sln")))
+            if (File.Exists(Path.Combine(directory.FullName, "ReferenceApp.slnx")))
             {
                 return directory.FullName;
             }
         }
 
-        throw new InvalidOperationException($"ReferenceApp.sln not found above {AppContext.BaseDirectory}.");
+        throw new InvalidOperationException($"ReferenceApp.slnx not found above {AppContext.BaseDirectory}.");
     }
 }

@@ -12,7 +12,9 @@ internal static class Apps
 {
     public static string Api => RepositoryPaths.BuiltAssembly("Api");
 
+#if (!NoRealtime)
     public static string RealtimeHub => RepositoryPaths.BuiltAssembly("RealtimeHub");
+#endif
 
     /// <summary>Start-up, replacement and recovery on a busy 2-core machine: generous, and still a failure when missed.</summary>
     public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);

@@ -1,4 +1,4 @@
-// A minimal SignalR app for the sticky balancing tests, standing in for RealtimeHub: one hub that says which process
+// A minimal SignalR app for the sticky balancing tests, standing in for a real hub: one hub that says which process
 // holds the connection.
 using ReferenceApp.TestHub;
 

@@ -22,7 +22,7 @@ public static class HandoffProtocol
     public const string AffinityIdVariable = "SUPERVISOR_AFFINITY_ID";
 
     /// <summary>The cookie workers set and the sticky Supervisor reads.</summary>
-    public const string AffinityCookieName = "ra-affinity";
+    public const string AffinityCookieName = "referenceapp-affinity";
 
     public const string Scheme = "handoff://";
 

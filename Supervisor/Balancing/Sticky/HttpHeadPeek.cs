@@ -118,7 +118,7 @@ public static class HttpHeadPeek
         return line[(colon + 1)..].Trim((byte)' ').Trim((byte)'\t');
     }
 
-    // Cookie: a=1; ra-affinity=abc; b=2 (RFC 6265 section 5.4); the first well-formed one wins.
+    // Cookie: a=1; referenceapp-affinity=abc; b=2 (RFC 6265 section 5.4); the first well-formed one wins.
     private static string? FindCookie(ReadOnlySpan<byte> cookies, ReadOnlySpan<byte> name)
     {
         foreach (var range in cookies.Split((byte)';'))

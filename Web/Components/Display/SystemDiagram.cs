@@ -56,7 +56,9 @@ public sealed class SystemDiagram
     [
         ("browser", "web", "page + circuit"),
         ("browser", "api", "REST · sessions"),
+#if (!NoRealtime)
         ("browser", "realtime", "WebSocket · SSE · LP"),
+#endif
     ];
 
     public static SystemDiagram Wide(ClusterSnapshot snapshot, DiagramInputs inputs)
@@ -68,19 +70,23 @@ public sealed class SystemDiagram
             Browser(380, 16, 240, 58),
             Web(inputs, 30, 150, 190, 92),
             Supervisor(snapshot, "api", inputs.ApiUrl, 250, 150, 250, 92),
+#if (!NoRealtime)
             Supervisor(snapshot, "realtime", inputs.RealtimeUrl, 530, 150, 250, 92),
+#endif
             Redis(snapshot, 810, 150, 160, 92),
         };
-        var apiWorkers = Workers(snapshot, "api", 250, 270, 250, perRow: 3);
-        var realtimeWorkers = Workers(snapshot, "realtime", 530, 270, 250, perRow: 3);
-        nodes.AddRange(apiWorkers);
-        nodes.AddRange(realtimeWorkers);
+        nodes.AddRange(Workers(snapshot, "api", 250, 270, 250, perRow: 3));
+#if (!NoRealtime)
+        nodes.AddRange(Workers(snapshot, "realtime", 530, 270, 250, perRow: 3));
+#endif
         var workersBottom = nodes.Max(node => node.Bottom);
         var routes = BrowserEdges.Select(edge => Straight(nodes, edge.From, edge.To, edge.Label)).ToList();
         // Both groups of workers reach Redis along lanes under the workers, so no line crosses a box.
         var redis = nodes.First(node => node.Id == "redis");
         routes.Add(UnderLane(nodes.First(node => node.Id == "api-workers"), redis, workersBottom + 30, redis.CenterX - 30, "sessions · counters · publish"));
+#if (!NoRealtime)
         routes.Add(UnderLane(nodes.First(node => node.Id == "realtime-workers"), redis, workersBottom + 16, redis.CenterX + 30, "backplane"));
+#endif
         var bottom = workersBottom + 66;
         return new SystemDiagram(WideWidth, bottom + 10, nodes, routes, (10, 104, WideWidth - 20, bottom - 104));
     }
@@ -95,7 +101,11 @@ public sealed class SystemDiagram
         var y = 120.0;
         nodes.Add(Web(inputs, left, y, width, 78));
         y += 78 + 24;
+#if (!NoRealtime)
         foreach (var service in new[] { ("api", inputs.ApiUrl), ("realtime", inputs.RealtimeUrl) })
+#else
+        foreach (var service in new[] { ("api", inputs.ApiUrl) })
+#endif
         {
             nodes.Add(Supervisor(snapshot, service.Item1, service.Item2, left, y, width, 78));
             y += 78 + 12;
@@ -110,7 +120,9 @@ public sealed class SystemDiagram
         var routes = BrowserEdges.Select(edge => Beside(nodes, edge.From, edge.To)).ToList();
         var redis = nodes.First(node => node.Id == "redis");
         routes.Add(RightLane(nodes.First(node => node.Id == "api-workers"), redis, TallWidth - 8));
+#if (!NoRealtime)
         routes.Add(RightLane(nodes.First(node => node.Id == "realtime-workers"), redis, TallWidth - 14));
+#endif
         return new SystemDiagram(TallWidth, y + 10, nodes, routes, (10, 96, TallWidth - 20, y - 96));
     }
 
@@ -223,4 +235,9 @@ public sealed class SystemDiagram
 }
 
 /// <summary>What the diagram needs besides the cluster snapshot.</summary>
-public sealed record DiagramInputs(Uri? WebUrl, int WebPid, Uri? ApiUrl, Uri? RealtimeUrl);
+public sealed record DiagramInputs(Uri? WebUrl, int WebPid, Uri? ApiUrl)
+{
+#if (!NoRealtime)
+    public Uri? RealtimeUrl { get; init; }
+#endif
+}

@@ -45,7 +45,7 @@ public sealed class SessionAcrossWorkersTests : IAsyncLifetime
         var first = (await visitor.PostAsync(_apis[0].BaseAddress, "/api/session/visits")).EnsureOk();
         Assert.Equal(_apis[0].Pid, first.Pid);
         var setCookie = Assert.Single(first.Headers.GetValues("Set-Cookie"));
-        Assert.StartsWith("ra-session=", setCookie, StringComparison.Ordinal);
+        Assert.StartsWith("referenceapp-session=", setCookie, StringComparison.Ordinal);
         Assert.Contains("httponly", setCookie, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("samesite=lax", setCookie, StringComparison.OrdinalIgnoreCase);
 
@@ -71,12 +71,12 @@ public sealed class SessionAcrossWorkersTests : IAsyncLifetime
     public async Task A_stranger_cookie_is_not_accepted()
     {
         var visitor = new SessionVisitor();
-        visitor.Cookies.Add(_apis[0].BaseAddress, new Cookie("ra-session", "CfDJ8forged-session-cookie"));
+        visitor.Cookies.Add(_apis[0].BaseAddress, new Cookie("referenceapp-session", "CfDJ8forged-session-cookie"));
 
         var answer = (await visitor.PostAsync(_apis[0].BaseAddress, "/api/session/visits")).EnsureOk();
 
         Assert.Equal(1, answer.Visits);
-        Assert.Contains(answer.Headers.GetValues("Set-Cookie"), cookie => cookie.StartsWith("ra-session=", StringComparison.Ordinal));
+        Assert.Contains(answer.Headers.GetValues("Set-Cookie"), cookie => cookie.StartsWith("referenceapp-session=", StringComparison.Ordinal));
     }
 
     [Fact]

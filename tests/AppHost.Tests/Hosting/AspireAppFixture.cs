@@ -14,7 +14,18 @@ public sealed class AspireAppFixture : IAsyncLifetime
 {
     public const int Workers = 2;
 
-    private static readonly string[] Resources = ["redis", "api", "realtime", "web"];
+    /// <summary>Every resource of this system's AppHost.</summary>
+    public static readonly string[] Resources =
+    [
+        "redis",
+        "api",
+#if (!NoRealtime)
+        "realtime",
+#endif
+#if (!NoWeb)
+        "web",
+#endif
+    ];
 
     public DistributedApplication App { get; private set; } = null!;
 

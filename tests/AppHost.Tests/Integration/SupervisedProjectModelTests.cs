@@ -6,6 +6,7 @@ using ReferenceApp.Supervisor.Contracts;
 namespace ReferenceApp.AppHost.Tests.Integration;
 
 /// <summary>What AddSupervisedProject puts into the app model: the Supervisor's command line, endpoints and worker rows.</summary>
+[Trait("Tier", "Unit")]
 public sealed class SupervisedProjectModelTests
 {
     [Fact]

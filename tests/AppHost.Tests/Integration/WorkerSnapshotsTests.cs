@@ -7,6 +7,7 @@ using ReferenceApp.Supervisor.Hosting.Dashboard;
 namespace ReferenceApp.AppHost.Tests.Integration;
 
 /// <summary>How a Supervisor's status becomes a worker's row: fast, no processes.</summary>
+[Trait("Tier", "Unit")]
 public sealed class WorkerSnapshotsTests
 {
     private static readonly DateTimeOffset Started = new(2026, 12, 1, 20, 0, 0, TimeSpan.Zero);

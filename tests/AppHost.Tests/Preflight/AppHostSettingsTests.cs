@@ -16,9 +16,11 @@ public sealed class AppHostSettingsTests
     public async Task Ports_Base_moves_every_fixed_port_and_the_dashboards()
     {
         // Hold Base+80 (the Api) and Base+13888 (the dashboard): the AppHost must name both, derived from the base alone.
-        var (basePort, holders) = FreeBaseHolding(80, 13888);
-        using var api = holders[0];
-        using var dashboard = holders[1];
+        var basePort = FreePort.AppHostBase();
+        using var api = new TcpListener(IPAddress.Loopback, basePort + 80);
+        using var dashboard = new TcpListener(IPAddress.Loopback, basePort + 13888);
+        api.Start();
+        dashboard.Start();
         var marker = Guid.NewGuid().ToString("N");
 
         await using var appHost = ChildProcess.StartProject("AppHost", [$"--Ports:Base={basePort}"],
@@ -57,50 +59,5 @@ public sealed class AppHostSettingsTests
         var api = appHost.Resources.OfType<SupervisedProjectResource>().Single(resource => resource.Name == "api");
 
         Assert.Equal(expected, (await ResourceArguments.ReadAsync(api)).After("--balancing"));
-    }
-
-    /// <summary>A base port whose Web, Api, hub and dashboard ports are all free, with listeners on the given offsets.</summary>
-    private static (int BasePort, TcpListener[] Holders) FreeBaseHolding(params int[] offsets)
-    {
-        int[] allOffsets = [0, 80, 90, 13887, 13888, 13889, 13890];
-        for (var attempt = 0; attempt < 50; attempt++)
-        {
-            var basePort = Random.Shared.Next(20000, 40000);
-            if (!allOffsets.All(offset => IsFree(basePort + offset)))
-            {
-                continue;
-            }
-
-            var holders = offsets.Select(offset => new TcpListener(IPAddress.Loopback, basePort + offset)).ToArray();
-            try
-            {
-                foreach (var holder in holders)
-                {
-                    holder.Start();
-                }
-
-                return (basePort, holders);
-            }
-            catch (SocketException)
-            {
-                Array.ForEach(holders, holder => holder.Dispose());
-            }
-        }
-
-        throw new InvalidOperationException("No free base port found in 50 attempts.");
-    }
-
-    private static bool IsFree(int port)
-    {
-        try
-        {
-            using var listener = new TcpListener(IPAddress.Any, port);
-            listener.Start();
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
     }
 }

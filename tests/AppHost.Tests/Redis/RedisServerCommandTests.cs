@@ -2,6 +2,7 @@ using ReferenceApp.AppHost.Redis;
 
 namespace ReferenceApp.AppHost.Tests.Redis;
 
+[Trait("Tier", "Unit")]
 public sealed class RedisServerCommandTests
 {
     [Fact]

@@ -3,6 +3,7 @@ using System.Text;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using ReferenceApp.AppHost.Tests.Hosting;
@@ -20,12 +21,19 @@ public sealed class WorkerResourcesTests(AspireAppFixture system, ITestOutputHel
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);
 
+#if (!NoRealtime)
+    /// <summary>The cluster that the kill and scale tests act on: the hub's, so the Api's worker count stays put for the others.</summary>
+    private const string ActedOn = "realtime";
+#else
+    private const string ActedOn = "api";
+#endif
+
     private static readonly byte[] WhoAmI = Encoding.ASCII.GetBytes("GET /api/whoami HTTP/1.1\r\nHost: localhost\r\n\r\n");
 
     [Fact]
     public void Every_resource_is_healthy_and_the_time_to_healthy_is_reported()
     {
-        foreach (var resource in new[] { "redis", "api", "realtime", "web" })
+        foreach (var resource in AspireAppFixture.Resources)
         {
             Assert.Equal(HealthStatus.Healthy, system.Snapshot(resource).HealthStatus);
         }
@@ -56,22 +64,23 @@ public sealed class WorkerResourcesTests(AspireAppFixture system, ITestOutputHel
 
         // The Supervisor's own row sums them up, beside what DCP says of its process.
         var supervisor = await system.WaitForAsync("api", snapshot => snapshot.Properties.Any(p => p.Name == "supervisor.workers" && Equals(p.Value, "2/2 ready")), Deadline, "2/2 ready");
-        Assert.Contains(supervisor.Properties, property => property.Name == "supervisor.balancing" && Equals(property.Value, "RoundRobin"));
+        var balancing = system.App.Services.GetRequiredService<IConfiguration>()["Balancing:Api"] ?? "RoundRobin";
+        Assert.Contains(supervisor.Properties, property => property.Name == "supervisor.balancing" && Equals(property.Value, balancing));
         Assert.Contains(supervisor.Properties, property => property.Name == "executable.pid");
     }
 
     [Fact]
     public async Task SIGKILLed_worker_comes_back_with_a_higher_restart_count_on_its_row()
     {
-        var before = (await ReadyRowsAsync("realtime"))[0];
+        var before = (await ReadyRowsAsync(ActedOn))[0];
         Assert.True(Signals.Send(before.Pid()!.Value, Signals.SIGKILL));
 
         // The row follows within about a second (a 500 ms poll); 3 s leaves room for a loaded machine.
-        await system.WaitForAsync("realtime-0", row => row.Pid() != before.Pid() || row.State?.Text != "Ready", TimeSpan.FromSeconds(3), "the kill shown on the row");
+        await system.WaitForAsync($"{ActedOn}-0", row => row.Pid() != before.Pid() || row.State?.Text != "Ready", TimeSpan.FromSeconds(3), "the kill shown on the row");
 
-        var after = await system.WaitForAsync("realtime-0",
+        var after = await system.WaitForAsync($"{ActedOn}-0",
             row => row.IsReady() && row.Pid() != before.Pid() && row.Restarts() > before.Restarts(), Deadline, "Ready with a new PID and one more restart");
-        output.WriteLine($"realtime-0: pid {before.Pid()} -> {after.Pid()}, restarts {before.Restarts()} -> {after.Restarts()}");
+        output.WriteLine($"{ActedOn}-0: pid {before.Pid()} -> {after.Pid()}, restarts {before.Restarts()} -> {after.Restarts()}");
     }
 
     [Fact]
@@ -120,18 +129,18 @@ public sealed class WorkerResourcesTests(AspireAppFixture system, ITestOutputHel
     [Fact]
     public async Task Scale_commands_show_and_hide_a_worker_row_and_refusals_carry_the_Supervisors_words()
     {
-        await ReadyRowsAsync("realtime");
-        var up = await system.App.ResourceCommands.ExecuteCommandAsync("realtime", "scale-up", CancellationToken.None);
+        await ReadyRowsAsync(ActedOn);
+        var up = await system.App.ResourceCommands.ExecuteCommandAsync(ActedOn, "scale-up", CancellationToken.None);
         Assert.True(up.Success, up.Message);
-        var third = await system.WaitForAsync("realtime-2", row => row.IsReady(), Deadline, "a third worker Ready");
+        var third = await system.WaitForAsync($"{ActedOn}-2", row => row.IsReady(), Deadline, "a third worker Ready");
 
-        var down = await system.App.ResourceCommands.ExecuteCommandAsync("realtime", "scale-down", CancellationToken.None);
+        var down = await system.App.ResourceCommands.ExecuteCommandAsync(ActedOn, "scale-down", CancellationToken.None);
         Assert.True(down.Success, down.Message);
-        await system.WaitForAsync("realtime-2", row => row.IsHidden, Deadline, "the third worker hidden again");
+        await system.WaitForAsync($"{ActedOn}-2", row => row.IsHidden, Deadline, "the third worker hidden again");
         await Eventually.TrueAsync(() => !ProcessTable.IsAlive(third.Pid()!.Value), Deadline, $"the third worker (pid {third.Pid()}) to exit");
 
         // A slot beyond the Supervisor's workers: the control API's 404, in its own words.
-        var refused = await system.App.ResourceCommands.ExecuteCommandAsync("realtime-5", "restart-worker", CancellationToken.None);
+        var refused = await system.App.ResourceCommands.ExecuteCommandAsync($"{ActedOn}-5", "restart-worker", CancellationToken.None);
         Assert.False(refused.Success);
         Assert.Contains("There is no worker 5", refused.Message, StringComparison.Ordinal);
     }

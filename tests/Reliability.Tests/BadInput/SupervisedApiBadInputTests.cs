@@ -19,7 +19,9 @@ public sealed class SupervisedApiBadInputTests(ITestOutputHelper output)
             environment: new Dictionary<string, string?> { ["ConnectionStrings__redis"] = redis.ConnectionString });
         var corpus = HttpCorpus.Protocol("/api/whoami")
             .Concat(HttpCorpus.JsonBody("POST", "/api/session/cart").Select(bad => bad with { Name = $"cart: {bad.Name}" }))
+#if (!NoRealtime)
             .Concat(HttpCorpus.JsonBody("POST", "/api/broadcast").Select(bad => bad with { Name = $"broadcast: {bad.Name}" }))
+#endif
             .Append(new BadRequest("work: ms out of range", RawHttpConnection.Request("GET", "/api/work?ms=999999")))
             .Append(new BadRequest("work: ms not a number", RawHttpConnection.Request("GET", "/api/work?ms=NaN")))
             .ToArray();

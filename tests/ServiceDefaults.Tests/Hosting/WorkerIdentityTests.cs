@@ -3,6 +3,7 @@ using ReferenceApp.ServiceDefaults.Hosting;
 
 namespace ReferenceApp.ServiceDefaults.Tests.Hosting;
 
+[Trait("Tier", "Unit")]
 public sealed class WorkerIdentityTests
 {
     private static WorkerIdentity Identity(params (string Key, string Value)[] settings) =>

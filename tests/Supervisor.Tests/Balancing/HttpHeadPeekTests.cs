@@ -5,19 +5,19 @@ namespace ReferenceApp.Supervisor.Tests.Balancing;
 
 public sealed class HttpHeadPeekTests
 {
-    private const string Cookie = "ra-affinity";
+    private const string Cookie = "referenceapp-affinity";
 
     [Fact]
     public void Cookie_in_a_complete_head_is_found()
     {
-        var inspection = Inspect("GET /hub/negotiate HTTP/1.1\r\nHost: x\r\nCookie: a=1; ra-affinity=0f3c9a; b=2\r\n\r\n");
+        var inspection = Inspect("GET /hub/negotiate HTTP/1.1\r\nHost: x\r\nCookie: a=1; referenceapp-affinity=0f3c9a; b=2\r\n\r\n");
         Assert.Equal(new HeadInspection(HeadVerdict.Decided, "0f3c9a"), inspection);
     }
 
     [Fact]
     public void Decision_comes_at_the_cookie_line_before_the_head_is_complete()
     {
-        var inspection = Inspect("POST /hub?id=1 HTTP/1.1\r\ncookie: ra-affinity=\"abc-1_2\"\r\nContent-Le");
+        var inspection = Inspect("POST /hub?id=1 HTTP/1.1\r\ncookie: referenceapp-affinity=\"abc-1_2\"\r\nContent-Le");
         Assert.Equal(new HeadInspection(HeadVerdict.Decided, "abc-1_2"), inspection);
     }
 
@@ -41,7 +41,7 @@ public sealed class HttpHeadPeekTests
     [InlineData("G")]
     [InlineData("GET /long/path/that/continu")]
     [InlineData("GET / HTTP/1.1\r\nHost: x\r\n")]
-    [InlineData("GET / HTTP/1.1\r\nCookie: ra-affinity=abc")] // the cookie line may still be growing
+    [InlineData("GET / HTTP/1.1\r\nCookie: referenceapp-affinity=abc")] // the cookie line may still be growing
     public void Partial_head_needs_more(string head) => Assert.Equal(HeadVerdict.NeedMore, Inspect(head).Verdict);
 
     [Theory]
@@ -55,10 +55,10 @@ public sealed class HttpHeadPeekTests
         Assert.Equal(HeadVerdict.NotHttp1, Inspect(head).Verdict);
 
     [Theory]
-    [InlineData("ra-affinity=../../etc")]
-    [InlineData("ra-affinity=")]
-    [InlineData("ra-affinity=a b")]
-    [InlineData("xra-affinity=abc")]
+    [InlineData("referenceapp-affinity=../../etc")]
+    [InlineData("referenceapp-affinity=")]
+    [InlineData("referenceapp-affinity=a b")]
+    [InlineData("xreferenceapp-affinity=abc")]
     public void Malformed_or_foreign_cookie_values_are_ignored(string cookie) =>
         Assert.Equal(new HeadInspection(HeadVerdict.Decided, null), Inspect($"GET / HTTP/1.1\r\nCookie: {cookie}\r\n\r\n"));
 
@@ -66,20 +66,20 @@ public sealed class HttpHeadPeekTests
     public void Overlong_affinity_id_is_ignored()
     {
         var id = new string('a', HttpHeadPeek.MaxAffinityIdLength + 1);
-        Assert.Null(Inspect($"GET / HTTP/1.1\r\nCookie: ra-affinity={id}\r\n\r\n").AffinityId);
+        Assert.Null(Inspect($"GET / HTTP/1.1\r\nCookie: referenceapp-affinity={id}\r\n\r\n").AffinityId);
     }
 
     [Fact]
     public void A_second_cookie_header_is_read_too()
     {
-        var inspection = Inspect("GET / HTTP/1.1\r\nCookie: a=1\r\nX-Other: y\r\nCookie: ra-affinity=42\r\n\r\n");
+        var inspection = Inspect("GET / HTTP/1.1\r\nCookie: a=1\r\nX-Other: y\r\nCookie: referenceapp-affinity=42\r\n\r\n");
         Assert.Equal("42", inspection.AffinityId);
     }
 
     [Fact]
     public void Bare_line_feeds_are_accepted()
     {
-        Assert.Equal("7", Inspect("GET / HTTP/1.0\nCookie: ra-affinity=7\n\n").AffinityId);
+        Assert.Equal("7", Inspect("GET / HTTP/1.0\nCookie: referenceapp-affinity=7\n\n").AffinityId);
     }
 
     private static HeadInspection Inspect(string head) => HttpHeadPeek.Inspect(Encoding.Latin1.GetBytes(head), Cookie);

@@ -21,7 +21,7 @@ public sealed class StickyPolicyTests
 
         foreach (var worker in workers)
         {
-            var served = await RoundRobinPolicyTests.GetWithNewConnectionsAsync(harness, 15, cookie: $"theme=dark; ra-affinity={worker.AffinityId}");
+            var served = await RoundRobinPolicyTests.GetWithNewConnectionsAsync(harness, 15, cookie: $"theme=dark; referenceapp-affinity={worker.AffinityId}");
             Assert.All(served, name => Assert.Equal(worker.Name, name));
         }
     }
@@ -35,7 +35,7 @@ public sealed class StickyPolicyTests
 
         using var response = await client.GetAsync(new Uri("/who", UriKind.Relative));
         var servedBy = workers.Single(worker => worker.Name == response.Content.ReadAsStringAsync().Result);
-        Assert.Contains($"ra-affinity={servedBy.AffinityId}; path=/; samesite=lax; httponly", response.Headers.GetValues("Set-Cookie"));
+        Assert.Contains($"referenceapp-affinity={servedBy.AffinityId}; path=/; samesite=lax; httponly", response.Headers.GetValues("Set-Cookie"));
     }
 
     [Fact]
@@ -48,11 +48,11 @@ public sealed class StickyPolicyTests
         using var client = RoundRobinPolicyTests.NewClient(harness, connectionClose: true);
 
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/who", UriKind.Relative));
-        request.Headers.Add("Cookie", $"ra-affinity={gone.AffinityId}");
+        request.Headers.Add("Cookie", $"referenceapp-affinity={gone.AffinityId}");
         using var response = await client.SendAsync(request);
 
         Assert.Equal(live.Name, await response.Content.ReadAsStringAsync());
-        Assert.Contains($"ra-affinity={live.AffinityId}; path=/; samesite=lax; httponly", response.Headers.GetValues("Set-Cookie"));
+        Assert.Contains($"referenceapp-affinity={live.AffinityId}; path=/; samesite=lax; httponly", response.Headers.GetValues("Set-Cookie"));
     }
 
     [Fact]
@@ -158,7 +158,7 @@ public sealed class StickyPolicyTests
             });
 
             var stopwatch = Stopwatch.StartNew();
-            var served = await RoundRobinPolicyTests.GetWithNewConnectionsAsync(harness, 30, cookie: $"ra-affinity={target.AffinityId}");
+            var served = await RoundRobinPolicyTests.GetWithNewConnectionsAsync(harness, 30, cookie: $"referenceapp-affinity={target.AffinityId}");
             var elapsed = stopwatch.Elapsed;
             await trickle.CancelAsync();
             await trickling;
@@ -183,7 +183,7 @@ public sealed class StickyPolicyTests
         await using var harness = await PolicyHarness.StartAsync(BalancingMode.Sticky, new StickyOptions { MaxPendingConnections = 2 });
         var target = await harness.AddWorkerAsync(0);
         await harness.AddWorkerAsync(1);
-        var request = Encoding.ASCII.GetBytes($"GET /who HTTP/1.1\r\nHost: localhost\r\nCookie: ra-affinity={target.AffinityId}\r\nConnection: close\r\n\r\n");
+        var request = Encoding.ASCII.GetBytes($"GET /who HTTP/1.1\r\nHost: localhost\r\nCookie: referenceapp-affinity={target.AffinityId}\r\nConnection: close\r\n\r\n");
         var clients = new List<TcpClient>();
         try
         {

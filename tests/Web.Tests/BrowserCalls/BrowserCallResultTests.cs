@@ -2,6 +2,7 @@ using ReferenceApp.Web.Browser;
 
 namespace ReferenceApp.Web.Tests.BrowserCalls;
 
+[Trait("Tier", "Unit")]
 public sealed class BrowserCallResultTests
 {
     private const string TraceId = "0af7651916cd43dd8448eb211c80319c";

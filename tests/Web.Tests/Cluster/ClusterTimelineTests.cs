@@ -3,6 +3,7 @@ using ReferenceApp.Web.Cluster;
 
 namespace ReferenceApp.Web.Tests.Cluster;
 
+[Trait("Tier", "Unit")]
 public sealed class ClusterTimelineTests
 {
     private static readonly DateTimeOffset At = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);

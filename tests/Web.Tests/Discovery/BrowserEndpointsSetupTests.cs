@@ -3,6 +3,7 @@ using ReferenceApp.Web.Discovery;
 
 namespace ReferenceApp.Web.Tests.Discovery;
 
+[Trait("Tier", "Unit")]
 public sealed class BrowserEndpointsSetupTests
 {
     [Fact]
@@ -17,7 +18,9 @@ public sealed class BrowserEndpointsSetupTests
         });
 
         Assert.Equal(new Uri("https://localhost:5443"), options.ApiUrl);
+#if (!NoRealtime)
         Assert.Equal(new Uri("http://localhost:5090/hubs/chat"), options.HubUrl);
+#endif
         Assert.Equal(new Uri("http://localhost:18888/traces/detail/0af7651916cd43dd8448eb211c80319c"), options.TraceUrl("0af7651916cd43dd8448eb211c80319c"));
     }
 
@@ -38,17 +41,21 @@ public sealed class BrowserEndpointsSetupTests
     [Fact]
     public void Missing_addresses_fail_start_up_naming_the_variable_to_set()
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Web:HubPath"] = "hubs/chat" }).Build();
-        var setup = new BrowserEndpointsSetup(configuration);
-        var options = new BrowserEndpointsOptions { HubPath = "hubs/chat" };
+        var setup = new BrowserEndpointsSetup(new ConfigurationBuilder().Build());
+        var options = new BrowserEndpointsOptions();
+#if (!NoRealtime)
+        options.HubPath = "hubs/chat";
+#endif
         setup.PostConfigure(null, options);
 
         var result = setup.Validate(null, options);
 
         Assert.True(result.Failed);
         Assert.Contains(result.Failures!, failure => failure.Contains("services__api__http__0", StringComparison.Ordinal));
+#if (!NoRealtime)
         Assert.Contains(result.Failures!, failure => failure.Contains("services__realtime__http__0", StringComparison.Ordinal));
         Assert.Contains(result.Failures!, failure => failure.Contains("Web:HubPath must start with '/'", StringComparison.Ordinal));
+#endif
     }
 
     private static BrowserEndpointsOptions Resolve(Dictionary<string, string?> values)

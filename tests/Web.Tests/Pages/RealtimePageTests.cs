@@ -7,7 +7,7 @@ using static Microsoft.Playwright.Assertions;
 namespace ReferenceApp.Web.Tests.Pages;
 
 /// <summary>The Realtime page: the browser's own SignalR connection through the sticky hub cluster, chat and Api broadcasts.</summary>
-public sealed class RealtimePageTests(ReferenceAppFixture system) : IClassFixture<ReferenceAppFixture>
+public sealed class RealtimePageTests(SystemFixture system) : IClassFixture<SystemFixture>
 {
     [Fact]
     public async Task Two_tabs_pinned_to_different_hub_workers_chat_and_receive_api_broadcasts()
@@ -57,7 +57,7 @@ public sealed class RealtimePageTests(ReferenceAppFixture system) : IClassFixtur
             publishers.Add(await delivery.GetAttributeAsync("data-publisher-pid"));
         }
 
-        var apiPids = await ApiWorkers.PidsAsync(system.ApiUrl, ReferenceAppFixture.WorkersPerCluster);
+        var apiPids = await ApiWorkers.PidsAsync(system.ApiUrl, SystemFixture.WorkersPerCluster);
         Assert.Single(publishers.Distinct());
         Assert.Contains(int.Parse(publishers[0]!, CultureInfo.InvariantCulture), apiPids);
 

@@ -6,7 +6,7 @@ using static Microsoft.Playwright.Assertions;
 namespace ReferenceApp.Web.Tests.Pages;
 
 /// <summary>Redis goes down under a running system: the pages say so, state endpoints fail with 503, stateless ones keep serving.</summary>
-public sealed class RedisOutageTests(ReferenceAppFixture system) : IClassFixture<ReferenceAppFixture>
+public sealed class RedisOutageTests(SystemFixture system) : IClassFixture<SystemFixture>
 {
     [Fact]
     public async Task Redis_outage_shows_a_banner_and_a_traced_503_while_stateless_calls_keep_succeeding()

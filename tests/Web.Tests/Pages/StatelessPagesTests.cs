@@ -9,19 +9,23 @@ using static Microsoft.Playwright.Assertions;
 namespace ReferenceApp.Web.Tests.Pages;
 
 /// <summary>The Overview, Stateless REST and Sessions pages, through the real AppHost, in Chromium.</summary>
-public sealed class StatelessPagesTests(ReferenceAppFixture system) : IClassFixture<ReferenceAppFixture>
+public sealed class StatelessPagesTests(SystemFixture system) : IClassFixture<SystemFixture>
 {
     [Fact]
     public async Task Overview_draws_every_worker_with_the_pid_that_answers_the_api()
     {
-        var apiPids = await ApiWorkers.PidsAsync(system.ApiUrl, ReferenceAppFixture.WorkersPerCluster);
+        var apiPids = await ApiWorkers.PidsAsync(system.ApiUrl, SystemFixture.WorkersPerCluster);
         await using var tab = await system.OpenTabAsync();
         await tab.GotoAsync("/");
         var diagram = tab.ByTestId("system-diagram").Locator("svg.diagram-wide");
 
+#if (!NoRealtime)
         foreach (var service in new[] { "api", "realtime" })
+#else
+        foreach (var service in new[] { "api" })
+#endif
         {
-            for (var index = 0; index < ReferenceAppFixture.WorkersPerCluster; index++)
+            for (var index = 0; index < SystemFixture.WorkersPerCluster; index++)
             {
                 var worker = diagram.Locator($"[data-node={service}-worker-{index}]");
                 await Expect(worker).ToContainTextAsync("Ready");
@@ -35,7 +39,7 @@ public sealed class StatelessPagesTests(ReferenceAppFixture system) : IClassFixt
         }
 
         await Expect(diagram.Locator("[data-node=redis]")).ToContainTextAsync("up");
-        await Expect(tab.ByTestId("resource-api")).ToContainTextAsync($"{ReferenceAppFixture.WorkersPerCluster}/{ReferenceAppFixture.WorkersPerCluster} ready");
+        await Expect(tab.ByTestId("resource-api")).ToContainTextAsync($"{SystemFixture.WorkersPerCluster}/{SystemFixture.WorkersPerCluster} ready");
         await tab.ScreenshotAsync("overview-1280");
         tab.AssertNoConsoleErrors();
     }
@@ -43,7 +47,7 @@ public sealed class StatelessPagesTests(ReferenceAppFixture system) : IClassFixt
     [Fact]
     public async Task Burst_of_100_parallel_calls_spreads_over_the_api_workers_and_every_call_succeeds()
     {
-        var apiPids = await ApiWorkers.PidsAsync(system.ApiUrl, ReferenceAppFixture.WorkersPerCluster);
+        var apiPids = await ApiWorkers.PidsAsync(system.ApiUrl, SystemFixture.WorkersPerCluster);
         await using var tab = await system.OpenTabAsync();
         await tab.GotoAsync("/rest");
         await tab.ByTestId("burst-size").SelectOptionAsync("100");
@@ -176,7 +180,9 @@ public sealed class StatelessPagesTests(ReferenceAppFixture system) : IClassFixt
     [InlineData("/", "overview")]
     [InlineData("/rest", "rest")]
     [InlineData("/sessions", "sessions")]
+#if (!NoRealtime)
     [InlineData("/realtime", "realtime")]
+#endif
     [InlineData("/cluster", "cluster")]
     public async Task Page_fits_a_390_px_screen_without_sideways_scrolling(string path, string name)
     {

@@ -2,6 +2,7 @@ using ReferenceApp.ServiceDefaults.Supervision.Forwarding;
 
 namespace ReferenceApp.ServiceDefaults.Tests.Supervision.Forwarding;
 
+[Trait("Tier", "Unit")]
 public sealed class AffinityRouterTests
 {
     private const string Self = "aaaa";

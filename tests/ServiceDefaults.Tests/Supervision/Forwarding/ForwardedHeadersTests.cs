@@ -3,6 +3,7 @@ using ReferenceApp.ServiceDefaults.Supervision.Forwarding;
 
 namespace ReferenceApp.ServiceDefaults.Tests.Supervision.Forwarding;
 
+[Trait("Tier", "Unit")]
 public sealed class ForwardedHeadersTests
 {
     [Fact]

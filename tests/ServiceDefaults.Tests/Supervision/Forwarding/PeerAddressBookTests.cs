@@ -2,6 +2,7 @@ using ReferenceApp.ServiceDefaults.Supervision.Forwarding;
 
 namespace ReferenceApp.ServiceDefaults.Tests.Supervision.Forwarding;
 
+[Trait("Tier", "Unit")]
 public sealed class PeerAddressBookTests
 {
     private static ForwardingPeer Peer(string id, string secret = "secret") => new() { AffinityId = id, SocketPath = $"/run/{id}.sock", Secret = secret, ProcessId = 42 };

@@ -4,6 +4,7 @@ using ReferenceApp.ServiceDefaults.Supervision.Forwarding;
 
 namespace ReferenceApp.ServiceDefaults.Tests.Supervision.Forwarding;
 
+[Trait("Tier", "Unit")]
 public sealed class PeersMessageTests
 {
     [Fact]

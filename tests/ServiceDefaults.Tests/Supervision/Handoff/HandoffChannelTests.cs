@@ -6,6 +6,7 @@ using ReferenceApp.ServiceDefaults.Supervision.Handoff;
 namespace ReferenceApp.ServiceDefaults.Tests.Supervision.Handoff;
 
 /// <summary>The kernel behaviour the lossless handoff relies on, checked on real sockets.</summary>
+[Trait("Tier", "Unit")]
 public sealed class HandoffChannelTests : IDisposable
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);

@@ -139,21 +139,21 @@ public sealed class HandoffTransportTests : IAsyncLifetime, IDisposable
         await HandOverNextConnectionAsync(channel);
         using (var response = await first)
         {
-            Assert.Contains("ra-affinity=a1b2c3d4; path=/; samesite=lax; httponly", response.Headers.GetValues("Set-Cookie"));
+            Assert.Contains("referenceapp-affinity=a1b2c3d4; path=/; samesite=lax; httponly", response.Headers.GetValues("Set-Cookie"));
         }
 
         using var carrying = new HttpRequestMessage(HttpMethod.Get, new Uri("/hello", UriKind.Relative));
-        carrying.Headers.Add("Cookie", "other=1; ra-affinity=a1b2c3d4");
+        carrying.Headers.Add("Cookie", "other=1; referenceapp-affinity=a1b2c3d4");
         using (var response = await client.SendAsync(carrying))
         {
             Assert.False(response.Headers.Contains("Set-Cookie"));
         }
 
         using var stale = new HttpRequestMessage(HttpMethod.Get, new Uri("/hello", UriKind.Relative));
-        stale.Headers.Add("Cookie", "ra-affinity=deadworker");
+        stale.Headers.Add("Cookie", "referenceapp-affinity=deadworker");
         using (var response = await client.SendAsync(stale))
         {
-            Assert.Contains("ra-affinity=a1b2c3d4; path=/; samesite=lax; httponly", response.Headers.GetValues("Set-Cookie"));
+            Assert.Contains("referenceapp-affinity=a1b2c3d4; path=/; samesite=lax; httponly", response.Headers.GetValues("Set-Cookie"));
         }
     }
 

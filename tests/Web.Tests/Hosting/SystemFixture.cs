@@ -10,7 +10,7 @@ namespace ReferenceApp.Web.Tests.Hosting;
 /// One whole system per test class, as a person starts it: the real Aspire AppHost (two workers per cluster, the Api round robin,
 /// the hub sticky) with a Redis the test owns, so a test can take it down, and Chromium.
 /// </summary>
-public sealed class ReferenceAppFixture : IAsyncLifetime
+public sealed class SystemFixture : IAsyncLifetime
 {
     public const int WorkersPerCluster = 2;
 

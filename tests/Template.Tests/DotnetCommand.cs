@@ -1,0 +1,50 @@
+using ReferenceApp.Testing;
+
+namespace ReferenceApp.Template.Tests;
+
+/// <summary>Runs the .NET CLI as a person would, in a folder of their own, and fails with its output when it fails.</summary>
+internal static class DotnetCommand
+{
+    /// <summary>
+    /// Variables the outer <c>dotnet test</c> sets for its own build and test host; a nested build or test run must not see
+    /// them, or it attaches to the outer one.
+    /// </summary>
+    private static readonly string[] InheritedPrefixes = ["MSBUILD", "VSTEST", "TESTINGPLATFORM", "DOTNET_HOST_PATH", "_DOTNET"];
+
+    public static async Task<ChildProcess> RunAsync(string workingDirectory, IEnumerable<string> arguments, TimeSpan deadline,
+        IReadOnlyDictionary<string, string?>? environment = null)
+    {
+        var variables = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var name in Environment.GetEnvironmentVariables().Keys.Cast<string>())
+        {
+            if (InheritedPrefixes.Any(prefix => name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)))
+            {
+                variables[name] = null;
+            }
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            variables[name] = value;
+        }
+
+        var list = arguments.ToList();
+        var process = ChildProcess.Start($"dotnet {list[0]}", "dotnet", list, variables, workingDirectory: workingDirectory);
+        if (!await process.WaitForExitAsync(deadline))
+        {
+            await process.DisposeAsync();
+            throw new TimeoutException($"'dotnet {string.Join(' ', list)}' did not finish within {deadline.TotalSeconds:F0} s:\n{process.Output}");
+        }
+
+        return process;
+    }
+
+    /// <summary>As <see cref="RunAsync"/>, and asserts exit code 0.</summary>
+    public static async Task<string> SucceedAsync(string workingDirectory, IEnumerable<string> arguments, TimeSpan deadline,
+        IReadOnlyDictionary<string, string?>? environment = null)
+    {
+        await using var process = await RunAsync(workingDirectory, arguments, deadline, environment);
+        Assert.True(process.ExitCode == 0, $"'dotnet {string.Join(' ', arguments)}' exited with {process.ExitCode}:\n{process.Output}");
+        return process.Output;
+    }
+}

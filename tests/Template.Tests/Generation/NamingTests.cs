@@ -1,0 +1,71 @@
+using System.Text.RegularExpressions;
+
+namespace ReferenceApp.Template.Tests.Generation;
+
+/// <summary>What <c>dotnet new referenceapp -n Contoso.Shop</c> writes: the new name everywhere, the old one nowhere.</summary>
+[Collection(TemplateGroup.Name)]
+public sealed partial class NamingTests(TemplateFixture template)
+{
+    [Fact]
+    public void No_file_name_or_content_keeps_the_template_name()
+    {
+        foreach (var solution in new[] { template.Full, template.Lean, template.WithoutHub })
+        {
+            var leftovers = solution.Files()
+                .Where(file => OldName().IsMatch(file) || OldName().IsMatch(solution.Read(file)))
+                .ToList();
+            Assert.True(leftovers.Count == 0, $"{solution.Name} still says ReferenceApp in: {string.Join(", ", leftovers)}");
+        }
+    }
+
+    [Fact]
+    public void Solution_projects_and_namespaces_carry_the_new_name()
+    {
+        var full = template.Full;
+        Assert.True(full.Exists("Contoso.Shop.slnx"));
+        Assert.True(full.Exists("tests/Contoso.Shop.Testing/Contoso.Shop.Testing.csproj"));
+        Assert.Contains("<RootNamespace>Contoso.Shop.Api</RootNamespace>", full.Read("Api/Api.csproj"), StringComparison.Ordinal);
+        Assert.StartsWith("using Contoso.Shop.AppHost;", full.Read("AppHost/Program.cs"), StringComparison.Ordinal);
+        Assert.Contains("namespace Contoso.Shop.Supervisor.Workers;", full.Read("Supervisor/Workers/WorkerSlot.cs"), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Api/Sessions/SessionStateExtensions.cs", "\"Contoso.Shop:session:\"")]                                  // Redis key prefix
+    [InlineData("Api/Counters/SharedCounter.cs", "\"Contoso.Shop:counters:shared\"")]                                     // Redis key
+    [InlineData("ServiceDefaults/Redis/RedisExtensions.cs", "DataProtectionApplicationName = \"Contoso.Shop\"")]          // Data Protection
+    [InlineData("ServiceDefaults/Redis/RedisExtensions.cs", "\"Contoso.Shop:DataProtection-Keys\"")]
+    [InlineData("Api/Sessions/SessionStateOptions.cs", "\"contoso.shop-session\"")]                                        // cookies
+    [InlineData("ServiceDefaults/Supervision/Handoff/HandoffProtocol.cs", "\"contoso.shop-affinity\"")]
+    [InlineData("RealtimeHub.Contracts/RealtimeChannels.cs", "Prefix = \"Contoso.Shop.Realtime\"")]                           // channels
+    [InlineData("Supervisor/Telemetry/SupervisorMetrics.cs", "MeterName = \"Contoso.Shop.Supervisor\"")]                    // meters, sources
+    [InlineData("ServiceDefaults/Telemetry/TelemetryExtensions.cs", "SourcePrefix = \"Contoso.Shop.\"")]
+    [InlineData("ServiceDefaults/Hosting/ParentWatchdog.cs", "\"CONTOSO_SHOP_STOP_ON_STDIN_EOF\"")]                        // variables
+    [InlineData("AppHost/AppHost.csproj", "<UserSecretsId>contoso.shop-apphost</UserSecretsId>")]
+    public void Name_derived_constants_follow_the_new_name(string file, string expected) =>
+        Assert.Contains(expected, template.Full.Read(file), StringComparison.Ordinal);
+
+    [Fact]
+    public void Nothing_but_sources_is_copied()
+    {
+        foreach (var solution in new[] { template.Full, template.Lean })
+        {
+            string[] unwanted = [".git", ".template.config", "tests/Template.Tests", "bench/results", "Web/node_modules"];
+            Assert.All(unwanted, path => Assert.False(solution.Exists(path), $"{solution.Name} has {path}"));
+            Assert.DoesNotContain(solution.Files(), file => file.Contains("TestResults", StringComparison.Ordinal) || file.EndsWith(".trx", StringComparison.Ordinal));
+            Assert.Empty(solution.BuildOutputAtCreation);
+        }
+    }
+
+    [Fact]
+    public void Scripts_stay_executable()
+    {
+        foreach (var script in new[] { "test.sh", ".ci/run", "bench/run.sh" })
+        {
+            var mode = File.GetUnixFileMode(template.Full.Path(script));
+            Assert.True(mode.HasFlag(UnixFileMode.UserExecute), $"{script} is not executable ({mode})");
+        }
+    }
+
+    [GeneratedRegex("referenceapp", RegexOptions.IgnoreCase)]
+    private static partial Regex OldName();
+}

@@ -1,0 +1,58 @@
+using System.Globalization;
+using ReferenceApp.Testing;
+
+namespace ReferenceApp.Template.Tests;
+
+/// <summary>
+/// Installs the template from this working tree into a CLI home of its own (never the user's), and makes the solutions the
+/// tests read: one with every default under a new name, one with every option turned, one without the hub only.
+/// </summary>
+public sealed class TemplateFixture : IAsyncLifetime
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("referenceapp-template-").FullName;
+
+    /// <summary><c>dotnet new referenceapp -n Contoso.Shop</c>: the whole system, renamed.</summary>
+    public GeneratedSolution Full { get; private set; } = null!;
+
+    /// <summary>Every option turned: no Web, no hub, two workers, Sticky, and a base port of its own.</summary>
+    public GeneratedSolution Lean { get; private set; } = null!;
+
+    /// <summary>The Web kept, the hub left out.</summary>
+    public GeneratedSolution WithoutHub { get; private set; } = null!;
+
+    /// <summary>The <c>--base-port</c> <see cref="Lean"/> was made with: one at which every derived port was free.</summary>
+    public int LeanBasePort { get; } = FreePort.AppHostBase();
+
+    /// <summary>The template engine's state lives here, not in the user's ~/.dotnet (and NuGet keeps its usual cache).</summary>
+    private IReadOnlyDictionary<string, string?> TemplateHome => new Dictionary<string, string?> { ["DOTNET_CLI_HOME"] = Path.Combine(_root, "cli-home") };
+
+    public async Task InitializeAsync()
+    {
+        await DotnetCommand.SucceedAsync(_root, ["new", "install", RepositoryPaths.Root], TimeSpan.FromMinutes(2), TemplateHome);
+        Full = await NewAsync("Contoso.Shop");
+        Lean = await NewAsync("Fabrikam.Lean", "--no-web", "--no-realtime", "--workers", "2", "--default-balancing", "Sticky",
+            "--base-port", LeanBasePort.ToString(CultureInfo.InvariantCulture));
+        WithoutHub = await NewAsync("Northwind.Pages", "--no-realtime");
+    }
+
+    public Task DisposeAsync()
+    {
+        // The generated solutions and their build output: a few hundred MB each.
+        Directory.Delete(_root, recursive: true);
+        return Task.CompletedTask;
+    }
+
+    private async Task<GeneratedSolution> NewAsync(string name, params string[] options)
+    {
+        var directory = Path.Combine(_root, name);
+        await DotnetCommand.SucceedAsync(_root, ["new", "referenceapp", "-n", name, "-o", directory, .. options], TimeSpan.FromMinutes(2), TemplateHome);
+        return new GeneratedSolution(name, directory, options);
+    }
+}
+
+/// <summary>One template installation for every test class: they share its solutions and run one at a time.</summary>
+[CollectionDefinition(Name)]
+public sealed class TemplateGroup : ICollectionFixture<TemplateFixture>
+{
+    public const string Name = "Template";
+}
