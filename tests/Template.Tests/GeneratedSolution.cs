@@ -5,7 +5,7 @@ namespace ReferenceApp.Template.Tests;
 /// <summary>A solution that <c>dotnet new referenceapp</c> wrote: its folder, and its build and test runs, each done once.</summary>
 public sealed partial class GeneratedSolution
 {
-    private readonly Lazy<Task> _build;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task>> _builds = new(StringComparer.Ordinal);
 
     internal GeneratedSolution(string name, string directory, IReadOnlyList<string> options)
     {
@@ -15,8 +15,6 @@ public sealed partial class GeneratedSolution
         BuildOutputAtCreation = System.IO.Directory.EnumerateDirectories(directory, "*", SearchOption.AllDirectories)
             .Where(folder => System.IO.Path.GetFileName(folder) is "bin" or "obj")
             .ToList();
-        _build = new(() => DotnetCommand.SucceedAsync(Directory,
-            ["build", $"{Name}.slnx", "-c", "Debug", "-nologo", "-clp:ErrorsOnly", "-nodeReuse:false"], TimeSpan.FromMinutes(8)));
     }
 
     public string Name { get; }
@@ -29,8 +27,13 @@ public sealed partial class GeneratedSolution
     /// <summary>The options it was made with, after <c>-n Name</c>.</summary>
     public IReadOnlyList<string> Options { get; }
 
-    /// <summary>Builds it the first time it is asked; every later caller waits for that one build.</summary>
-    public Task BuildAsync() => _build.Value;
+    /// <summary>The solution file, the target when no project is named.</summary>
+    public string SolutionFile => $"{Name}.slnx";
+
+    /// <summary>Builds the solution (or one project and what it references) the first time it is asked; later callers wait for that build.</summary>
+    public Task BuildAsync(string? project = null) =>
+        _builds.GetOrAdd(project ?? SolutionFile, target => new Lazy<Task>(() => DotnetCommand.SucceedAsync(Directory,
+            ["build", target, "-c", "Debug", "-nologo", "-clp:ErrorsOnly", "-nodeReuse:false"], TimeSpan.FromMinutes(8)))).Value;
 
     public string Path(string relative) => System.IO.Path.Combine(Directory, relative);
 
@@ -44,12 +47,15 @@ public sealed partial class GeneratedSolution
             .Select(file => System.IO.Path.GetRelativePath(Directory, file))
             .Where(file => !BuildOutput().IsMatch(file));
 
-    /// <summary>Runs its tests that match <paramref name="filter"/>; returns the runner's output, asserting that tests ran and passed.</summary>
-    public async Task<string> TestAsync(string filter, TimeSpan deadline, IReadOnlyDictionary<string, string?>? environment = null)
+    /// <summary>
+    /// Runs its tests that match <paramref name="filter"/>, in the solution or one test project; returns the runner's output,
+    /// asserting that tests ran and passed.
+    /// </summary>
+    public async Task<string> TestAsync(string filter, TimeSpan deadline, string? project = null)
     {
-        await BuildAsync();
+        await BuildAsync(project);
         var output = await DotnetCommand.SucceedAsync(Directory,
-            ["test", $"{Name}.slnx", "-c", "Debug", "--no-build", "-nologo", "-m:1", "--filter", filter], deadline, environment);
+            ["test", project ?? SolutionFile, "-c", "Debug", "--no-build", "-nologo", "-m:1", "--filter", filter], deadline);
         var passed = PassedCount().Matches(output).Sum(match => int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
         Assert.True(passed > 0, $"No test of {Name} matched '{filter}':\n{output}");
         return output;

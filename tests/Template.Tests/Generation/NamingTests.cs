@@ -57,6 +57,36 @@ public sealed partial class NamingTests(TemplateFixture template)
     }
 
     [Fact]
+    public void No_template_directive_is_left_in_any_file()
+    {
+        string[] directives = ["#if (!No", "<!--#if", "@*#if", "TemplateSource", "cnd:noEmit"];
+        foreach (var solution in new[] { template.Full, template.Lean, template.WithoutHub })
+        {
+            var left = solution.Files()
+                .SelectMany(file => directives.Where(directive => solution.Read(file).Contains(directive, StringComparison.Ordinal)).Select(directive => $"{file}: {directive}"))
+                .ToList();
+            Assert.True(left.Count == 0, $"{solution.Name} keeps template directives:\n{string.Join('\n', left)}");
+        }
+    }
+
+    [Fact]
+    public void Readme_is_whole_and_says_only_what_the_solution_has()
+    {
+        // A stray directive in a Markdown file cuts the rest of it away: the last section must still be there.
+        Assert.All(new[] { template.Full, template.Lean, template.WithoutHub }, solution =>
+        {
+            var readme = solution.Read("README.md");
+            Assert.Contains("## Quick start", readme, StringComparison.Ordinal);
+            Assert.Contains("## Where this differs from ARCHITECTURE.md", readme, StringComparison.Ordinal);
+            Assert.DoesNotContain("## Fork it", readme, StringComparison.Ordinal); // a generated solution is not a template
+        });
+        Assert.Contains("\n## Web\n", template.Full.Read("README.md"), StringComparison.Ordinal);
+        Assert.Contains("\n### RealtimeHub\n", template.Full.Read("README.md"), StringComparison.Ordinal);
+        Assert.DoesNotContain("\n## Web\n", template.Lean.Read("README.md"), StringComparison.Ordinal);
+        Assert.DoesNotContain("\n### RealtimeHub\n", template.WithoutHub.Read("README.md"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Scripts_stay_executable()
     {
         foreach (var script in new[] { "test.sh", ".ci/run", "bench/run.sh" })
