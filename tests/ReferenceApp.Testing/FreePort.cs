@@ -31,7 +31,8 @@ public static class FreePort
         throw new InvalidOperationException("No base port with all the AppHost's ports free in 100 attempts.");
     }
 
-    private static bool CanBind(int port)
+    /// <summary>True when a new listener can take the port on every address: nothing holds it.</summary>
+    public static bool CanBind(int port)
     {
         try
         {

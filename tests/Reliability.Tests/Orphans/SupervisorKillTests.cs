@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using ReferenceApp.Testing;
 using ReferenceApp.Testing.Interop;
 using Xunit.Abstractions;
@@ -25,7 +23,7 @@ public sealed class SupervisorKillTests(ITestOutputHelper output)
         await Eventually.TrueAsync(() => workers.All(pid => !ProcessTable.IsAlive(pid)), Apps.Deadline,
             $"workers {string.Join(", ", workers)} to exit after their Supervisor died");
         var workersGone = clock.Elapsed;
-        await Eventually.TrueAsync(() => CanBind(supervisor.Port) && CanBind(supervisor.ControlPort), Apps.Deadline,
+        await Eventually.TrueAsync(() => FreePort.CanBind(supervisor.Port) && FreePort.CanBind(supervisor.ControlPort), Apps.Deadline,
             $"ports {supervisor.Port} and {supervisor.ControlPort} to be free");
 
         output.WriteLine($"{policy}: workers {string.Join(", ", workers)} gone {workersGone.TotalMilliseconds:F0} ms after the Supervisor's SIGKILL; ports free");
@@ -35,22 +33,7 @@ public sealed class SupervisorKillTests(ITestOutputHelper output)
             ["workers"] = workers,
             ["orphans"] = workers.Count(ProcessTable.IsAlive),
             ["workersGoneMs"] = Math.Round(workersGone.TotalMilliseconds),
-            ["portsFree"] = CanBind(supervisor.Port) && CanBind(supervisor.ControlPort),
+            ["portsFree"] = FreePort.CanBind(supervisor.Port) && FreePort.CanBind(supervisor.ControlPort),
         });
-    }
-
-    /// <summary>True when a new listener can take the port: nothing holds it any more.</summary>
-    internal static bool CanBind(int port)
-    {
-        try
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, port);
-            listener.Start();
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
     }
 }
