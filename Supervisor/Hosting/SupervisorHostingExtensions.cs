@@ -113,9 +113,10 @@ public static class SupervisorHostingExtensions
         });
         services.AddSingleton<RuntimeDirectory>();
         services.AddSingleton<WorkerLauncher>();
-        services.AddSingleton<WorkerFactory>();
+        services.AddSingleton<IWorkerFactory, WorkerFactory>();
         services.AddSingleton<WorkerPool>();
         services.AddSingleton<RollingReload>();
+        services.AddWorkerHealthPolicies();
         services.AddSingleton<WorkerWatchdog>();
         services.AddSingleton<SupervisorMetrics>();
         services.AddSingleton<ControlToken>();

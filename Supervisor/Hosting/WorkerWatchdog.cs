@@ -7,37 +7,45 @@ using ReferenceApp.Supervisor.Workers;
 namespace ReferenceApp.Supervisor.Hosting;
 
 /// <summary>Applies the per-process policies on a short tick: start timeout, heartbeat timeout (hung), memory limit.</summary>
-internal sealed partial class WorkerWatchdog(WorkerPool pool, IOptions<SupervisorOptions> options, TimeProvider time, ILogger<WorkerWatchdog> logger)
+internal sealed partial class WorkerWatchdog(
+    WorkerPool pool,
+    HeartbeatPolicy heartbeat,
+    StartTimeoutPolicy startTimeout,
+    MemoryPolicy memory,
+    IOptions<SupervisorOptions> options,
+    TimeProvider time,
+    ILogger<WorkerWatchdog> logger)
 {
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var settings = options.Value;
-        var heartbeat = new HeartbeatPolicy(settings.Heartbeat);
-        var startTimeout = new StartTimeoutPolicy(settings.StartTimeout);
-        var memory = new MemoryPolicy(settings.MemoryLimitMb);
-
         // Half the heartbeat interval, bounded: a hung worker is noticed soon after its timeout, at little cost.
-        var tick = TimeSpan.FromMilliseconds(Math.Clamp(settings.Heartbeat.Interval.TotalMilliseconds / 2, 50, 1000));
+        var tick = TimeSpan.FromMilliseconds(Math.Clamp(options.Value.Heartbeat.Interval.TotalMilliseconds / 2, 50, 1000));
         using var timer = new PeriodicTimer(tick, time);
         while (await timer.WaitForNextTickAsync(cancellationToken))
         {
-            foreach (var slot in pool.Slots)
+            Check();
+        }
+    }
+
+    /// <summary>One pass over every process of every slot.</summary>
+    public void Check()
+    {
+        foreach (var slot in pool.Slots)
+        {
+            foreach (var process in slot.AliveProcesses)
             {
-                foreach (var process in slot.AliveProcesses)
+                if (heartbeat.IsHung(process))
                 {
-                    if (heartbeat.IsHung(process))
-                    {
-                        process.Kill(heartbeat.Reason, expected: false);
-                    }
-                    else if (startTimeout.IsStuck(process))
-                    {
-                        process.Kill(startTimeout.Reason, expected: false);
-                    }
-                    else if (memory.IsOverLimit(process))
-                    {
-                        Log.OverMemoryLimit(logger, process.InstanceName, process.ProcessId, process.LastHeartbeat!.RssBytes / (1024 * 1024), settings.MemoryLimitMb);
-                        slot.Recycle(process, memory.Reason);
-                    }
+                    process.Kill(heartbeat.Reason, expected: false);
+                }
+                else if (startTimeout.IsStuck(process))
+                {
+                    process.Kill(startTimeout.Reason, expected: false);
+                }
+                else if (memory.IsOverLimit(process))
+                {
+                    Log.OverMemoryLimit(logger, process.InstanceName, process.ProcessId, process.LastHeartbeat!.RssBytes / (1024 * 1024), options.Value.MemoryLimitMb);
+                    slot.Recycle(process, memory.Reason);
                 }
             }
         }

@@ -7,7 +7,7 @@ namespace ReferenceApp.Supervisor.Policies;
 /// <summary>A ready worker that has not sent a heartbeat within Heartbeat:Timeout is hung: killed and replaced.</summary>
 internal sealed class HeartbeatPolicy(HeartbeatOptions options)
 {
-    public bool IsHung(WorkerProcess process) =>
+    public bool IsHung(IWorkerProcess process) =>
         process.State == WorkerState.Ready && process.SilentFor > options.Timeout;
 
     public string Reason => $"no heartbeat for {options.Timeout.TotalSeconds:0.#} s (hung)";
@@ -16,7 +16,7 @@ internal sealed class HeartbeatPolicy(HeartbeatOptions options)
 /// <summary>A worker that does not report ready within StartTimeout is killed (and, as any crash, restarted with backoff).</summary>
 internal sealed class StartTimeoutPolicy(TimeSpan startTimeout)
 {
-    public bool IsStuck(WorkerProcess process) =>
+    public bool IsStuck(IWorkerProcess process) =>
         process.State == WorkerState.Starting && process.Uptime > startTimeout;
 
     public string Reason => $"not ready within {startTimeout.TotalSeconds:0.#} s";
@@ -29,7 +29,7 @@ internal sealed class MemoryPolicy(int limitMb)
 
     public bool IsEnabled => _limitBytes > 0;
 
-    public bool IsOverLimit(WorkerProcess process) =>
+    public bool IsOverLimit(IWorkerProcess process) =>
         IsEnabled && process.State == WorkerState.Ready && !process.RecycleRequested && process.LastHeartbeat is { } heartbeat && heartbeat.RssBytes > _limitBytes;
 
     public string Reason => $"memory above {limitMb} MiB";

@@ -15,21 +15,21 @@ internal sealed class WorkerFactory(
     IBalancingPolicy balancer,
     ForwardingDirectory peers,
     TimeProvider time,
-    ILogger<WorkerProcess> logger)
+    ILogger<WorkerProcess> logger) : IWorkerFactory
 {
     private long _launches;
 
     /// <summary>The workers' service name: --name, else OTEL_SERVICE_NAME, else the app's assembly name lower-cased.</summary>
     public string ServiceName { get; } = ResolveServiceName(options.Value, app);
 
-    public Task<WorkerProcess> StartAsync(int index, int workerCount)
+    public async Task<IWorkerProcess> StartAsync(int index, int workerCount)
     {
         var settings = options.Value;
         var identity = new WorkerIdentityPlan(index, workerCount, ServiceName, $"{ServiceName}-{index}",
             settings.FormatWorkerInstanceId(ServiceName, index));
         var plan = new WorkerStartPlan(app, settings.AppArguments.ToArray(), identity, Interlocked.Increment(ref _launches),
             runtimeDirectory.Path, settings.Heartbeat.Interval, settings.DrainTimeout);
-        return WorkerProcess.StartAsync(plan, launcher, balancer, peers, time, logger);
+        return await WorkerProcess.StartAsync(plan, launcher, balancer, peers, time, logger);
     }
 
     internal static string ResolveServiceName(SupervisorOptions options, WorkerApplication app) =>

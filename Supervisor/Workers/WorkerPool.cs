@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ReferenceApp.Supervisor.Configuration;
 using ReferenceApp.Supervisor.Contracts;
+using ReferenceApp.Supervisor.Policies;
 using ReferenceApp.Supervisor.Telemetry;
 
 namespace ReferenceApp.Supervisor.Workers;
@@ -12,7 +13,7 @@ namespace ReferenceApp.Supervisor.Workers;
 /// </summary>
 internal sealed partial class WorkerPool : IDisposable
 {
-    private readonly WorkerFactory _factory;
+    private readonly IWorkerFactory _factory;
     private readonly SupervisorOptions _options;
     private readonly SupervisorMetrics _metrics;
     private readonly TimeProvider _time;
@@ -24,7 +25,7 @@ internal sealed partial class WorkerPool : IDisposable
     private int _desired;
     private bool _stopping;
 
-    public WorkerPool(WorkerFactory factory, IOptions<SupervisorOptions> options, SupervisorMetrics metrics, TimeProvider time, ILogger<WorkerPool> logger,
+    public WorkerPool(IWorkerFactory factory, IOptions<SupervisorOptions> options, SupervisorMetrics metrics, TimeProvider time, ILogger<WorkerPool> logger,
         ILogger<WorkerSlot> slotLogger)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -163,11 +164,13 @@ internal sealed partial class WorkerPool : IDisposable
         _operations.Dispose();
     }
 
-    private WorkerSlot NewSlot(int index) => new(index, _factory, _options, () => DesiredWorkers, _metrics, _time, _slotLogger);
+    // Each slot gets policies of its own: they keep that slot's backoff and its recent unstable exits.
+    private WorkerSlot NewSlot(int index) => new(index, _factory, _options, () => DesiredWorkers, new RestartPolicy(_options.Restart),
+        new CrashLoopPolicy(_options.CrashLoop, _options.Restart.StableAfter), _metrics, _time, _slotLogger);
 
     private async Task<string?> StartSlotAsync(WorkerSlot slot, CancellationToken cancellationToken)
     {
-        WorkerProcess process;
+        IWorkerProcess process;
         try
         {
             process = await slot.StartAsync(cancellationToken);
@@ -196,7 +199,7 @@ internal sealed partial class WorkerPool : IDisposable
         }
     }
 
-    private static string Tail(WorkerProcess process) =>
+    private static string Tail(IWorkerProcess process) =>
         process.OutputTail.Count == 0 ? string.Empty : $" Its last output:{Environment.NewLine}    {string.Join(Environment.NewLine + "    ", process.OutputTail)}";
 
     private static partial class Log

@@ -15,7 +15,7 @@ namespace ReferenceApp.Supervisor.Workers;
 /// One launched worker process: its channel, its state, its last heartbeat, and how it ended. A slot owns one at a time,
 /// two for a moment during a graceful replacement.
 /// </summary>
-internal sealed partial class WorkerProcess
+internal sealed partial class WorkerProcess : IWorkerProcess
 {
     private const int OutputTailLines = 30;
 
@@ -73,12 +73,10 @@ internal sealed partial class WorkerProcess
 
     public WorkerHeartbeat? LastHeartbeat => Volatile.Read(ref _heartbeat);
 
-    /// <summary>Completes when the worker reported ready; never completes if it exits first (watch <see cref="Exited"/>).</summary>
     public Task Ready => _ready.Task;
 
     public Task<WorkerExit> Exited => _exited.Task;
 
-    /// <summary>True once the Supervisor asked it to go (drain, stop, replacement): its exit is expected, not a crash.</summary>
     public bool StopRequested
     {
         get
@@ -90,15 +88,12 @@ internal sealed partial class WorkerProcess
         }
     }
 
-    /// <summary>Set when a policy has already asked for a graceful recycle, so the policy does not ask again.</summary>
     public bool RecycleRequested { get; set; }
 
-    /// <summary>Time since the last ready or heartbeat message (or since launch).</summary>
     public TimeSpan SilentFor => _time.GetElapsedTime(Interlocked.Read(ref _lastSignOfLife));
 
     public TimeSpan Uptime => _time.GetUtcNow() - StartedAt;
 
-    /// <summary>The last lines the process wrote, to explain a failed start.</summary>
     public IReadOnlyCollection<string> OutputTail => _outputTail.ToArray();
 
     public BalancedWorker AsBalanced() => new(Index, LaunchId, InstanceName, ProcessId);
@@ -157,11 +152,8 @@ internal sealed partial class WorkerProcess
         return worker;
     }
 
-    /// <summary>
-    /// Graceful stop: no new connections, <c>drain</c> on the channel (SIGTERM without one), then SIGKILL at the deadline.
-    /// Completes when the process has exited.
-    /// </summary>
-    public async Task<WorkerExit> StopAsync(string reason, TimeSpan deadline, WorkerState state = WorkerState.Draining)
+    /// <summary>Sends <c>drain</c> on the channel (SIGTERM without one), then SIGKILL at the deadline.</summary>
+    public async Task<WorkerExit> StopAsync(string reason, TimeSpan deadline, WorkerState state)
     {
         if (!MarkStopping(reason, state))
         {
@@ -190,7 +182,6 @@ internal sealed partial class WorkerProcess
         }
     }
 
-    /// <summary>SIGKILL now. <paramref name="expected"/> false means the slot treats the exit as a crash and restarts.</summary>
     public void Kill(string reason, bool expected)
     {
         lock (_stateLock)

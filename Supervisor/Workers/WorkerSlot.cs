@@ -13,7 +13,7 @@ namespace ReferenceApp.Supervisor.Workers;
 /// </summary>
 internal sealed partial class WorkerSlot : IDisposable
 {
-    private readonly WorkerFactory _factory;
+    private readonly IWorkerFactory _factory;
     private readonly SupervisorOptions _options;
     private readonly Func<int> _workerCount;
     private readonly SupervisorMetrics _metrics;
@@ -24,9 +24,9 @@ internal sealed partial class WorkerSlot : IDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _lock = new();
-    private readonly HashSet<WorkerProcess> _alive = [];
-    private readonly HashSet<WorkerProcess> _promoted = [];
-    private WorkerProcess? _current;
+    private readonly HashSet<IWorkerProcess> _alive = [];
+    private readonly HashSet<IWorkerProcess> _promoted = [];
+    private IWorkerProcess? _current;
     private SlotMode _mode = SlotMode.Active;
     private bool _armed;
     private long _generation;
@@ -34,8 +34,10 @@ internal sealed partial class WorkerSlot : IDisposable
     private int _restarts;
     private WorkerExit? _lastExit;
 
-    public WorkerSlot(int index, WorkerFactory factory, SupervisorOptions options, Func<int> workerCount,
-        SupervisorMetrics metrics, TimeProvider time, ILogger logger)
+    /// <param name="restartPolicy">This slot's own: it keeps the slot's backoff.</param>
+    /// <param name="crashLoopPolicy">This slot's own: it keeps the slot's recent unstable exits.</param>
+    public WorkerSlot(int index, IWorkerFactory factory, SupervisorOptions options, Func<int> workerCount, RestartPolicy restartPolicy,
+        CrashLoopPolicy crashLoopPolicy, SupervisorMetrics metrics, TimeProvider time, ILogger logger)
     {
         Index = index;
         _factory = factory;
@@ -44,8 +46,8 @@ internal sealed partial class WorkerSlot : IDisposable
         _metrics = metrics;
         _time = time;
         _logger = logger;
-        _restartPolicy = new RestartPolicy(options.Restart);
-        _crashLoopPolicy = new CrashLoopPolicy(options.CrashLoop, options.Restart.StableAfter);
+        _restartPolicy = restartPolicy;
+        _crashLoopPolicy = crashLoopPolicy;
     }
 
     private enum SlotMode
@@ -59,7 +61,7 @@ internal sealed partial class WorkerSlot : IDisposable
     public int Index { get; }
 
     /// <summary>The process that serves (or last served) this slot; during a replacement, still the old one until the new one is ready.</summary>
-    public WorkerProcess? Current
+    public IWorkerProcess? Current
     {
         get
         {
@@ -71,7 +73,7 @@ internal sealed partial class WorkerSlot : IDisposable
     }
 
     /// <summary>Every process of this slot still running: the current one, a replacement starting, an old one draining.</summary>
-    public IReadOnlyList<WorkerProcess> AliveProcesses
+    public IReadOnlyList<IWorkerProcess> AliveProcesses
     {
         get
         {
@@ -98,7 +100,7 @@ internal sealed partial class WorkerSlot : IDisposable
     }
 
     /// <summary>The first launch; restarts stay off until <see cref="Arm"/>, so a broken app fails the Supervisor's start-up instead.</summary>
-    public async Task<WorkerProcess> StartAsync(CancellationToken cancellationToken)
+    public async Task<IWorkerProcess> StartAsync(CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken);
         try
@@ -139,8 +141,8 @@ internal sealed partial class WorkerSlot : IDisposable
             return ReplaceOutcome.Skipped("the Supervisor is stopping");
         }
 
-        WorkerProcess? old;
-        WorkerProcess replacement;
+        IWorkerProcess? old;
+        IWorkerProcess replacement;
         try
         {
             bool nothingServes;
@@ -194,14 +196,14 @@ internal sealed partial class WorkerSlot : IDisposable
         if (old is not null)
         {
             Log.Replaced(_logger, replacement.InstanceName, old.ProcessId, replacement.ProcessId, reason);
-            await old.StopAsync(reason, _options.DrainTimeout);
+            await old.StopAsync(reason, _options.DrainTimeout, WorkerState.Draining);
         }
 
         return ReplaceOutcome.Replaced(replacement.ProcessId);
     }
 
     /// <summary>A graceful replacement asked by a policy (memory limit); at most once per process.</summary>
-    public void Recycle(WorkerProcess process, string reason)
+    public void Recycle(IWorkerProcess process, string reason)
     {
         lock (_lock)
         {
@@ -259,7 +261,7 @@ internal sealed partial class WorkerSlot : IDisposable
     }
 
     /// <summary>Null when the process reported ready; else why not (it exited, or the start timeout passed).</summary>
-    private async Task<string?> WaitReadyAsync(WorkerProcess process, CancellationToken cancellationToken)
+    private async Task<string?> WaitReadyAsync(IWorkerProcess process, CancellationToken cancellationToken)
     {
         try
         {
@@ -277,7 +279,7 @@ internal sealed partial class WorkerSlot : IDisposable
     }
 
     /// <summary>Starts a process for this slot; call under the gate.</summary>
-    private async Task<WorkerProcess> LaunchAsync()
+    private async Task<IWorkerProcess> LaunchAsync()
     {
         var process = await _factory.StartAsync(Index, _workerCount());
         lock (_lock)
@@ -293,7 +295,7 @@ internal sealed partial class WorkerSlot : IDisposable
         return process;
     }
 
-    private void Promote(WorkerProcess process)
+    private void Promote(IWorkerProcess process)
     {
         lock (_lock)
         {
@@ -302,7 +304,7 @@ internal sealed partial class WorkerSlot : IDisposable
         }
     }
 
-    private async Task WatchAsync(WorkerProcess process)
+    private async Task WatchAsync(IWorkerProcess process)
     {
         var exit = await process.Exited;
         TimeSpan? restartDelay = null;

@@ -5,6 +5,7 @@ using ReferenceApp.Supervisor.Balancing.Sticky;
 
 namespace ReferenceApp.Supervisor.Tests.Balancing;
 
+[Trait("Tier", "Unit")]
 public sealed class ForwardingDirectoryTests
 {
     private static ForwardingPeer Peer(string id) => new() { AffinityId = id, SocketPath = $"/run/{id}.sock", Secret = "s" };

@@ -3,6 +3,7 @@ using ReferenceApp.Supervisor.Balancing.Sticky;
 
 namespace ReferenceApp.Supervisor.Tests.Balancing;
 
+[Trait("Tier", "Unit")]
 public sealed class HttpHeadPeekTests
 {
     private const string Cookie = "referenceapp-affinity";

@@ -5,6 +5,7 @@ using ReferenceApp.Testing;
 
 namespace ReferenceApp.Supervisor.Tests.Balancing;
 
+[Trait("Tier", "Unit")]
 public sealed class RoundRobinPolicyTests
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);

@@ -9,6 +9,7 @@ using ReferenceApp.Testing;
 
 namespace ReferenceApp.Supervisor.Tests.Balancing;
 
+[Trait("Tier", "Unit")]
 public sealed class StickyPolicyTests
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);

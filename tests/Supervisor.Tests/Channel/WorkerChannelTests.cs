@@ -8,6 +8,7 @@ using ReferenceApp.Testing;
 
 namespace ReferenceApp.Supervisor.Tests.Channel;
 
+[Trait("Tier", "Unit")]
 public sealed class WorkerChannelTests : IAsyncLifetime, IDisposable
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);

@@ -4,6 +4,7 @@ using ReferenceApp.Supervisor.Configuration;
 
 namespace ReferenceApp.Supervisor.Tests.Configuration;
 
+[Trait("Tier", "Unit")]
 public sealed class CommandLineSwitchesTests
 {
     [Fact]

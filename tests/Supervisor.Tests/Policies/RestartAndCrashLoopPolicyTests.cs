@@ -3,6 +3,7 @@ using ReferenceApp.Supervisor.Policies;
 
 namespace ReferenceApp.Supervisor.Tests.Policies;
 
+[Trait("Tier", "Unit")]
 public sealed class RestartAndCrashLoopPolicyTests
 {
     private static readonly RestartOptions Restart = new()

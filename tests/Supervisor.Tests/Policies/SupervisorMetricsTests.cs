@@ -4,6 +4,7 @@ using ReferenceApp.Supervisor.Telemetry;
 
 namespace ReferenceApp.Supervisor.Tests.Policies;
 
+[Trait("Tier", "Unit")]
 public sealed class SupervisorMetricsTests
 {
     [Fact]

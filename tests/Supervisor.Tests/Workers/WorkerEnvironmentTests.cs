@@ -3,6 +3,7 @@ using ReferenceApp.Supervisor.Workers;
 
 namespace ReferenceApp.Supervisor.Tests.Workers;
 
+[Trait("Tier", "Unit")]
 public sealed class WorkerEnvironmentTests
 {
     [Fact]
