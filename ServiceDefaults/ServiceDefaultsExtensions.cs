@@ -1,19 +1,19 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using ReferenceApp.ServiceDefaults.Health;
 using ReferenceApp.ServiceDefaults.Hosting;
 using ReferenceApp.ServiceDefaults.Redis;
-using ReferenceApp.ServiceDefaults.Supervision;
 using ReferenceApp.ServiceDefaults.Telemetry;
 
 namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
-/// What every service calls, in the shape of Aspire's service defaults: telemetry, health, service discovery,
-/// resilience, Redis, shared Data Protection, and cooperation with a Supervisor when one launched the process.
+/// What every service calls, in the shape of Aspire's service defaults: telemetry, health, service discovery and
+/// resilience, plus the few cluster-wide defaults: the worker's identity on every signal, Redis with one shared Data
+/// Protection key ring, and problem details (503 while Redis is down). It adds no middleware: each service's Program.cs
+/// shows its pipeline. Running under a Supervisor is the worker library's (<c>AddSupervision</c>), not this.
 /// </summary>
 public static class ServiceDefaultsExtensions
 {
@@ -24,8 +24,6 @@ public static class ServiceDefaultsExtensions
 
         builder.ConfigureOpenTelemetry(identity);
         builder.AddDefaultHealthChecks();
-        builder.AddParentWatchdog();
-        builder.AddSupervision();
 
         builder.Services.AddServiceDiscovery();
         builder.Services.ConfigureHttpClientDefaults(http =>
@@ -40,10 +38,11 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddSingleton<RedisUnavailableExceptionHandler>();
         builder.Services.AddSingleton<IExceptionHandler>(services => services.GetRequiredService<RedisUnavailableExceptionHandler>());
         builder.Services.AddSingleton<IDeveloperPageExceptionFilter>(services => services.GetRequiredService<RedisUnavailableExceptionHandler>());
-        builder.Services.AddTransient<IStartupFilter, ServiceDefaultsStartupFilter>();
-
         return builder;
     }
+
+    /// <summary>Stamps every response with <c>X-Served-By: service/instance pid=N</c>, so a client sees which worker answered.</summary>
+    public static IApplicationBuilder UseServedByHeader(this IApplicationBuilder app) => app.UseMiddleware<ServedByHeaderMiddleware>();
 
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {

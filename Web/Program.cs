@@ -7,6 +7,8 @@ builder.AddWebFrontEnd();
 
 var app = builder.Build();
 
+app.UseServedByHeader();
+
 app.MapDefaultEndpoints();
 app.MapWebFrontEnd();
 

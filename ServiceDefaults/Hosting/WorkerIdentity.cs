@@ -7,12 +7,6 @@ namespace ReferenceApp.ServiceDefaults.Hosting;
 /// <summary>Who this process is: service, instance, worker slot and PID, as every signal and response reports it.</summary>
 public sealed class WorkerIdentity
 {
-    /// <summary>Environment variable a Supervisor sets to the worker's slot (0-based).</summary>
-    public const string WorkerIndexVariable = "WORKER_INDEX";
-
-    /// <summary>Environment variable a Supervisor sets to the number of worker slots.</summary>
-    public const string WorkerCountVariable = "WORKER_COUNT";
-
     public WorkerIdentity(string serviceName, string instanceId, int? workerIndex, int? workerCount, int processId, DateTimeOffset startedAt)
     {
         ServiceName = serviceName;

@@ -1,3 +1,4 @@
+using ReferenceApp.Supervisor.Contracts.Wire;
 using System.Net;
 using ReferenceApp.Supervisor.Contracts;
 
@@ -21,7 +22,7 @@ public interface IBalancingPolicy
 
     /// <summary>
     /// Adds what one worker process needs to its environment before it starts; at least
-    /// <see cref="BalancingContext.ListenVariable"/> (<c>reuseport://address:port</c> or <c>handoff://socket-path</c>).
+    /// <see cref="WorkerVariables.Listen"/> (<c>reuseport://address:port</c> or <c>handoff://socket-path</c>).
     /// </summary>
     void ConfigureWorker(BalancedWorker worker, IDictionary<string, string?> environment);
 
@@ -40,10 +41,7 @@ public interface IBalancingPolicy
 /// <param name="Port">The public port.</param>
 /// <param name="RuntimeDirectory">The Supervisor's private 0700 directory, for the policy's Unix domain sockets.</param>
 public sealed record BalancingContext(IPAddress Address, int Port, string RuntimeDirectory)
-{
-    /// <summary>The worker environment variable that says how the worker receives connections.</summary>
-    public const string ListenVariable = "SUPERVISOR_LISTEN";
-}
+{}
 
 /// <summary>One worker process as a balancing policy sees it.</summary>
 /// <param name="Index">The worker slot (0-based); during a rolling reload two processes share a slot for a moment.</param>

@@ -1,3 +1,4 @@
+using ReferenceApp.Supervisor.Contracts.Wire;
 using System.Globalization;
 using System.Net.Sockets;
 using System.Net;
@@ -31,7 +32,7 @@ internal sealed partial class ReusePortPolicy(ILogger<ReusePortPolicy> logger) :
     {
         ArgumentNullException.ThrowIfNull(environment);
         var context = _context ?? throw new InvalidOperationException("StartAsync must run before workers are configured.");
-        environment[BalancingContext.ListenVariable] = ListenUri(context.Address, context.Port);
+        environment[WorkerVariables.Listen] = ListenUri(context.Address, context.Port);
     }
 
     // The kernel decides per connection; nothing to track.

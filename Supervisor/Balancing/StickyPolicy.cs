@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using ReferenceApp.ServiceDefaults.Supervision.Forwarding;
+using ReferenceApp.Supervisor.Contracts.Wire;
 using ReferenceApp.Supervisor.Balancing.Handoff;
 using ReferenceApp.Supervisor.Balancing.Sticky;
 using ReferenceApp.Supervisor.Contracts;
@@ -26,8 +26,8 @@ internal sealed class StickyPolicy(IOptions<StickyOptions> options, ForwardingDi
         var path = Path.Combine(context.RuntimeDirectory, $"f{worker.LaunchId.ToString(CultureInfo.InvariantCulture)}.sock");
         var secret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         directory.Configured(worker.LaunchId, new ForwardingPeer { AffinityId = affinityId, SocketPath = path, Secret = secret });
-        environment[ForwardingProtocol.ListenVariable] = path;
-        environment[ForwardingProtocol.SecretVariable] = secret;
+        environment[WorkerVariables.ForwardListen] = path;
+        environment[WorkerVariables.ForwardSecret] = secret;
     }
 
     protected override void OnWorkerReady(BalancedWorker worker) => directory.WorkerReady(worker.LaunchId, worker.ProcessId);

@@ -2,7 +2,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Logging;
-using ReferenceApp.ServiceDefaults.Supervision;
+using ReferenceApp.Supervisor.Contracts.Wire;
 using ReferenceApp.Supervisor.Interop;
 using ReferenceApp.Supervisor.Workers;
 

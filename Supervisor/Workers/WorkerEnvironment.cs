@@ -1,6 +1,6 @@
 using System.Globalization;
 using ReferenceApp.ServiceDefaults.Hosting;
-using ReferenceApp.ServiceDefaults.Supervision;
+using ReferenceApp.Supervisor.Contracts.Wire;
 
 namespace ReferenceApp.Supervisor.Workers;
 
@@ -10,8 +10,6 @@ namespace ReferenceApp.Supervisor.Workers;
 /// </summary>
 internal static class WorkerEnvironment
 {
-    public const string StopOnStdinEofVariable = ParentWatchdog.EnableVariable;
-
     /// <summary>The standard host setting a worker's SIGTERM path (no channel) uses as its drain deadline.</summary>
     public const string ShutdownTimeoutVariable = "DOTNET_SHUTDOWNTIMEOUTSECONDS";
 
@@ -30,17 +28,17 @@ internal static class WorkerEnvironment
             // The Supervisor's own settings (its control token among them) and any outer Supervisor's channel are not the worker's.
             if (ListenVariables.Contains(key, StringComparer.OrdinalIgnoreCase)
                 || key.StartsWith("Supervisor__", StringComparison.OrdinalIgnoreCase)
-                || key.StartsWith("SUPERVISOR_", StringComparison.OrdinalIgnoreCase))
+                || key.StartsWith(WorkerVariables.SupervisorPrefix, StringComparison.OrdinalIgnoreCase))
             {
                 environment.Remove(key);
             }
         }
 
-        environment[WorkerIdentity.WorkerIndexVariable] = identity.Index.ToString(CultureInfo.InvariantCulture);
-        environment[WorkerIdentity.WorkerCountVariable] = identity.Count.ToString(CultureInfo.InvariantCulture);
-        environment[StopOnStdinEofVariable] = "1";
-        environment[SupervisorChannelSettings.ChannelVariable] = channel.SocketPath;
-        environment[SupervisorChannelSettings.SecretVariable] = channel.Secret;
+        environment[WorkerVariables.WorkerIndex] = identity.Index.ToString(CultureInfo.InvariantCulture);
+        environment[WorkerVariables.WorkerCount] = identity.Count.ToString(CultureInfo.InvariantCulture);
+        environment[WorkerVariables.StopOnStdinEof] = "1";
+        environment[WorkerVariables.Channel] = channel.SocketPath;
+        environment[WorkerVariables.ChannelSecret] = channel.Secret;
         environment[ShutdownTimeoutVariable] = Math.Max(1, (int)drainTimeout.TotalSeconds).ToString(CultureInfo.InvariantCulture);
 
         if (!environment.TryGetValue("OTEL_SERVICE_NAME", out var serviceName) || string.IsNullOrWhiteSpace(serviceName))

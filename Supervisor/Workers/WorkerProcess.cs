@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
-using ReferenceApp.ServiceDefaults.Supervision;
+using ReferenceApp.Supervisor.Contracts.Wire;
 using ReferenceApp.Supervisor.Balancing;
 using ReferenceApp.Supervisor.Balancing.Sticky;
 using ReferenceApp.Supervisor.Channel;

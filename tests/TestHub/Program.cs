@@ -4,9 +4,14 @@ using ReferenceApp.TestHub;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
+builder.AddSupervision();
 builder.Services.AddSignalR();
 
 var app = builder.Build();
+app.UseSupervision();
+app.UseServedByHeader();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
 app.MapDefaultEndpoints();
 app.MapHub<WhoAmIHub>("/hub");
 app.Run();

@@ -9,8 +9,13 @@ if (Misbehaviour.ShouldCrashOnStart())
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
+builder.AddSupervision();
 
 var app = builder.Build();
+app.UseSupervision();
+app.UseServedByHeader();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
 app.UseWebSockets();
 app.MapDefaultEndpoints();
 app.MapMisbehaviourApi();

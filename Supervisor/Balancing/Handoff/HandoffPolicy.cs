@@ -4,7 +4,7 @@ using System.Net.Sockets;
 using System.Net;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
-using ReferenceApp.ServiceDefaults.Supervision.Handoff;
+using ReferenceApp.Supervisor.Contracts.Wire;
 using ReferenceApp.Supervisor.Balancing.Sticky;
 using ReferenceApp.Supervisor.Contracts;
 
@@ -57,9 +57,9 @@ internal abstract partial class HandoffPolicy : IBalancingPolicy, IAsyncDisposab
         ArgumentNullException.ThrowIfNull(worker);
         ArgumentNullException.ThrowIfNull(environment);
         var context = _context ?? throw new InvalidOperationException("StartAsync must run before workers are configured.");
-        if (!environment.TryGetValue(HandoffProtocol.SecretVariable, out var secret) || string.IsNullOrEmpty(secret))
+        if (!environment.TryGetValue(WorkerVariables.ChannelSecret, out var secret) || string.IsNullOrEmpty(secret))
         {
-            throw new InvalidOperationException($"The worker environment must carry {HandoffProtocol.SecretVariable} before the balancing policy configures it.");
+            throw new InvalidOperationException($"The worker environment must carry {WorkerVariables.ChannelSecret} before the balancing policy configures it.");
         }
 
         // Opaque and unguessable, never the pid: a client learns nothing from its cookie and cannot aim at a worker.
@@ -72,10 +72,10 @@ internal abstract partial class HandoffPolicy : IBalancingPolicy, IAsyncDisposab
             throw new InvalidOperationException($"Worker launch {worker.LaunchId} was configured twice.");
         }
 
-        environment[BalancingContext.ListenVariable] = HandoffProtocol.FormatListenAddress(path);
+        environment[WorkerVariables.Listen] = HandoffProtocol.FormatListenAddress(path);
         if (affinityId is not null)
         {
-            environment[HandoffProtocol.AffinityIdVariable] = affinityId;
+            environment[WorkerVariables.AffinityId] = affinityId;
             ConfigureStickyWorker(worker, affinityId, context, environment);
         }
 

@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
-using ReferenceApp.ServiceDefaults.Supervision.Handoff;
+using ReferenceApp.Supervisor.Contracts.Wire;
 
 namespace ReferenceApp.Supervisor.Balancing.Handoff;
 

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using ReferenceApp.ServiceDefaults.Supervision;
-using ReferenceApp.ServiceDefaults.Supervision.Forwarding;
+using ReferenceApp.Supervisor.Contracts.Wire;
+using ReferenceApp.Supervisor.Contracts.Wire;
 
 namespace ReferenceApp.Supervisor.Balancing.Sticky;
 

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
-using ReferenceApp.ServiceDefaults.Supervision;
-using ReferenceApp.ServiceDefaults.Supervision.Forwarding;
+using ReferenceApp.Supervisor.Contracts.Wire;
+using ReferenceApp.Supervisor.Worker;
+using ReferenceApp.Supervisor.Contracts.Wire;
+using ReferenceApp.Supervisor.Worker.Forwarding;
 using ReferenceApp.Supervisor.Balancing.Sticky;
 
 namespace ReferenceApp.Supervisor.Tests.Balancing;

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using ReferenceApp.ServiceDefaults.Supervision.Handoff;
+using ReferenceApp.Supervisor.Contracts.Wire;
+using ReferenceApp.Supervisor.Worker.Handoff;
 using ReferenceApp.Testing;
 using ReferenceApp.Testing.Http;
 

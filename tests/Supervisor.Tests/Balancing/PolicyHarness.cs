@@ -8,7 +8,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using ReferenceApp.ServiceDefaults.Supervision.Handoff;
+using ReferenceApp.Supervisor.Contracts.Wire;
+using ReferenceApp.Supervisor.Worker.Handoff;
 using ReferenceApp.Supervisor.Balancing.Handoff;
 using ReferenceApp.Supervisor.Balancing.Sticky;
 using ReferenceApp.Supervisor.Balancing;
@@ -63,7 +64,7 @@ internal sealed class PolicyHarness : IAsyncDisposable
         var balanced = new BalancedWorker(index, launch, name, Environment.ProcessId);
         var environment = new Dictionary<string, string?>
         {
-            [HandoffProtocol.SecretVariable] = Convert.ToHexString(RandomNumberGenerator.GetBytes(16)),
+            [WorkerVariables.ChannelSecret] = Convert.ToHexString(RandomNumberGenerator.GetBytes(16)),
         };
         Policy.ConfigureWorker(balanced, environment);
 
@@ -74,13 +75,14 @@ internal sealed class PolicyHarness : IAsyncDisposable
             builder.Configuration[key] = value;
         }
 
-        builder.AddServiceDefaults();
+        builder.AddSupervision();
         var app = builder.Build();
+        app.UseSupervision();
         app.MapGet("/who", () => name);
         app.MapMethods("/who", [HttpMethods.Options], () => name);
         await app.StartAsync();
 
-        var worker = new InProcessWorker(balanced, name, app, environment.GetValueOrDefault(HandoffProtocol.AffinityIdVariable));
+        var worker = new InProcessWorker(balanced, name, app, environment.GetValueOrDefault(WorkerVariables.AffinityId));
         _workers.Add(worker);
         // A real worker reports ready over its channel only after Kestrel bound, that is after it connected for handoffs;
         // wait for the Supervisor's side of that connection too, so that "ready" means routable here as well.

@@ -3,7 +3,8 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
-using ReferenceApp.ServiceDefaults.Supervision.Handoff;
+using ReferenceApp.Supervisor.Contracts.Wire;
+using ReferenceApp.Supervisor.Worker.Handoff;
 using ReferenceApp.Testing;
 using ReferenceApp.Testing.Http;
 

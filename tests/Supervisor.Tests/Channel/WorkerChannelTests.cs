@@ -1,7 +1,8 @@
 using System.Buffers.Binary;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging.Abstractions;
-using ReferenceApp.ServiceDefaults.Supervision;
+using ReferenceApp.Supervisor.Contracts.Wire;
+using ReferenceApp.Supervisor.Worker;
 using ReferenceApp.Supervisor.Channel;
 using ReferenceApp.Supervisor.Workers;
 using ReferenceApp.Testing;

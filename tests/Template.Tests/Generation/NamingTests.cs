@@ -35,11 +35,11 @@ public sealed partial class NamingTests(TemplateFixture template)
     [InlineData("ServiceDefaults/Redis/RedisExtensions.cs", "DataProtectionApplicationName = \"Contoso.Shop\"")]          // Data Protection
     [InlineData("ServiceDefaults/Redis/RedisExtensions.cs", "\"Contoso.Shop:DataProtection-Keys\"")]
     [InlineData("Api/Sessions/SessionStateOptions.cs", "\"contoso.shop-session\"")]                                        // cookies
-    [InlineData("ServiceDefaults/Supervision/Handoff/HandoffProtocol.cs", "\"contoso.shop-affinity\"")]
+    [InlineData("Supervisor.Contracts/Wire/HandoffProtocol.cs", "\"contoso.shop-affinity\"")]
     [InlineData("RealtimeHub.Contracts/RealtimeChannels.cs", "Prefix = \"Contoso.Shop.Realtime\"")]                           // channels
     [InlineData("Supervisor/Telemetry/SupervisorMetrics.cs", "MeterName = \"Contoso.Shop.Supervisor\"")]                    // meters, sources
     [InlineData("ServiceDefaults/Telemetry/TelemetryExtensions.cs", "SourcePrefix = \"Contoso.Shop.\"")]
-    [InlineData("ServiceDefaults/Hosting/ParentWatchdog.cs", "\"CONTOSO_SHOP_STOP_ON_STDIN_EOF\"")]                        // variables
+    [InlineData("Supervisor.Contracts/Hosting/ParentWatchdog.cs", "\"CONTOSO_SHOP_STOP_ON_STDIN_EOF\"")]                        // variables
     [InlineData("AppHost/AppHost.csproj", "<UserSecretsId>contoso.shop-apphost</UserSecretsId>")]
     public void Name_derived_constants_follow_the_new_name(string file, string expected) =>
         Assert.Contains(expected, template.Full.Read(file), StringComparison.Ordinal);
