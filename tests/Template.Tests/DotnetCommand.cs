@@ -33,7 +33,7 @@ internal static class DotnetCommand
         if (!await process.WaitForExitAsync(deadline))
         {
             await process.DisposeAsync();
-            throw new TimeoutException($"'dotnet {string.Join(' ', list)}' did not finish within {deadline.TotalSeconds:F0} s:\n{process.Output}");
+            throw new TimeoutException($"'dotnet {string.Join(' ', list)}' did not finish within {deadline.TotalSeconds:F0} s:\n{Quoted(process.Output)}");
         }
 
         return process;
@@ -44,7 +44,14 @@ internal static class DotnetCommand
         IReadOnlyDictionary<string, string?>? environment = null)
     {
         await using var process = await RunAsync(workingDirectory, arguments, deadline, environment);
-        Assert.True(process.ExitCode == 0, $"'dotnet {string.Join(' ', arguments)}' exited with {process.ExitCode}:\n{process.Output}");
+        Assert.True(process.ExitCode == 0, $"'dotnet {string.Join(' ', arguments)}' exited with {process.ExitCode}:\n{Quoted(process.Output)}");
         return process.Output;
     }
+
+    /// <summary>
+    /// A nested run's output, each line marked: its own "Passed!"/"Failed!" summaries must not read as the outer run's
+    /// (test.sh sums those lines).
+    /// </summary>
+    public static string Quoted(string output) =>
+        string.Join('\n', output.Split('\n').Select(line => "  | " + line));
 }

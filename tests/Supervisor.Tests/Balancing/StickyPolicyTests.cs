@@ -5,6 +5,7 @@ using System.Text;
 using ReferenceApp.Supervisor.Balancing.Sticky;
 using ReferenceApp.Supervisor.Balancing;
 using ReferenceApp.Supervisor.Contracts;
+using ReferenceApp.ServiceDefaults.Supervision.Handoff;
 using ReferenceApp.Testing;
 
 namespace ReferenceApp.Supervisor.Tests.Balancing;
@@ -112,7 +113,9 @@ public sealed class StickyPolicyTests
             using var client = new TcpClient();
             await client.ConnectAsync(IPAddress.Loopback, harness.Port);
             var stream = client.GetStream();
-            foreach (var piece in new[] { "GET /who HT", "TP/1.1\r\nHost: x\r\nX-Pad: ", new string('p', 3000), "\r\nCookie: ra-aff", $"inity={target.AffinityId}\r\nConnection: close\r\n\r\n" })
+            // The cookie's name split in two: the Supervisor must wait for the rest of it.
+            var cookie = HandoffProtocol.AffinityCookieName;
+            foreach (var piece in new[] { "GET /who HT", "TP/1.1\r\nHost: x\r\nX-Pad: ", new string('p', 3000), $"\r\nCookie: {cookie[..^6]}", $"{cookie[^6..]}={target.AffinityId}\r\nConnection: close\r\n\r\n" })
             {
                 await stream.WriteAsync(Encoding.ASCII.GetBytes(piece));
                 await stream.FlushAsync();
