@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 
+using ReferenceApp.Supervisor.Contracts.Wire;
+
 namespace ReferenceApp.ServiceDefaults.Hosting;
 
 /// <summary>Who this process is: service, instance, worker slot and PID, as every signal and response reports it.</summary>
@@ -43,8 +45,8 @@ public sealed class WorkerIdentity
         ArgumentNullException.ThrowIfNull(configuration);
 
         var serviceName = NonEmpty(configuration["OTEL_SERVICE_NAME"]) ?? applicationName.ToLowerInvariant();
-        var workerIndex = ParseNonNegative(configuration[WorkerIndexVariable], WorkerIndexVariable);
-        var workerCount = ParseNonNegative(configuration[WorkerCountVariable], WorkerCountVariable);
+        var workerIndex = ParseNonNegative(configuration[WorkerVariables.WorkerIndex], WorkerVariables.WorkerIndex);
+        var workerCount = ParseNonNegative(configuration[WorkerVariables.WorkerCount], WorkerVariables.WorkerCount);
         var processId = Environment.ProcessId;
 
         var instanceId = ResourceAttribute(configuration["OTEL_RESOURCE_ATTRIBUTES"], "service.instance.id")

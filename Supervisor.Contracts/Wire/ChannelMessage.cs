@@ -1,6 +1,4 @@
 using System.Text.Json.Serialization;
-using ReferenceApp.Supervisor.Contracts.Wire;
-using ReferenceApp.Supervisor.Worker.Forwarding;
 
 namespace ReferenceApp.Supervisor.Contracts.Wire;
 

@@ -1,7 +1,6 @@
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using ReferenceApp.Supervisor.Contracts.Interop;
-using ReferenceApp.Supervisor.Worker.Interop;
 
 namespace ReferenceApp.Supervisor.Contracts.Wire;
 
@@ -159,6 +158,9 @@ public sealed class HandoffChannel : IDisposable
     }
 
     public void Dispose() => _socket.Dispose();
+
+    /// <summary>Closes a descriptor <see cref="TryReceive"/> handed over that its receiver will not use.</summary>
+    public static void CloseReceived(int descriptor) => ScmRights.CloseDescriptor(descriptor);
 
     private static HandoffResult Map(ScmRights.Status status) => status switch
     {

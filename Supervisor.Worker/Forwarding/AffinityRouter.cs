@@ -1,3 +1,5 @@
+using ReferenceApp.Supervisor.Contracts.Wire;
+
 namespace ReferenceApp.Supervisor.Worker.Forwarding;
 
 /// <summary>What to do with one request under sticky balancing.</summary>

@@ -1,3 +1,4 @@
+using ReferenceApp.Supervisor.Contracts.Wire;
 using System.Diagnostics.Metrics;
 
 namespace ReferenceApp.Supervisor.Worker.Forwarding;

@@ -1,3 +1,4 @@
+using ReferenceApp.Supervisor.Contracts.Wire;
 using System.ComponentModel.DataAnnotations;
 
 namespace ReferenceApp.Supervisor.Worker.Forwarding;

@@ -1,3 +1,4 @@
+using ReferenceApp.Supervisor.Contracts.Wire;
 using System.Collections.Frozen;
 
 namespace ReferenceApp.Supervisor.Worker.Forwarding;

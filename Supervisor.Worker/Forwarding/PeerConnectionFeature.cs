@@ -1,3 +1,5 @@
+using ReferenceApp.Supervisor.Contracts.Wire;
+
 namespace ReferenceApp.Supervisor.Worker.Forwarding;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using ReferenceApp.Supervisor.Contracts.Wire;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Connections;
@@ -115,7 +116,7 @@ internal sealed partial class HandoffConnectionListener(
         channel.Dispose();
         while (_next < _count)
         {
-            ScmRights.CloseDescriptor(_pending[_next++]);
+            HandoffChannel.CloseReceived(_pending[_next++]);
         }
 
         connections.Dispose();

@@ -1,3 +1,4 @@
+using ReferenceApp.Supervisor.Contracts.Wire;
 using System.Net;
 using System.Net.Sockets;
 

@@ -1,3 +1,4 @@
+using ReferenceApp.Supervisor.Contracts.Wire;
 using System.Runtime.InteropServices;
 
 namespace ReferenceApp.Supervisor.Worker.Interop;

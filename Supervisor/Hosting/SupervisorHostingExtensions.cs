@@ -12,6 +12,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Instrumentation.AspNetCore;
 using ReferenceApp.ServiceDefaults.Hosting;
+using ReferenceApp.Supervisor.Contracts.Hosting;
 using ReferenceApp.ServiceDefaults.Telemetry;
 using ReferenceApp.Supervisor.Balancing;
 using ReferenceApp.Supervisor.Configuration;

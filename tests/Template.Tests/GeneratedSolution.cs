@@ -1,3 +1,4 @@
+using ReferenceApp.Testing;
 using System.Text.RegularExpressions;
 
 namespace ReferenceApp.Template.Tests;

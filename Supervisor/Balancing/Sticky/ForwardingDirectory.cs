@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using ReferenceApp.Supervisor.Contracts.Wire;
-using ReferenceApp.Supervisor.Contracts.Wire;
 
 namespace ReferenceApp.Supervisor.Balancing.Sticky;
 

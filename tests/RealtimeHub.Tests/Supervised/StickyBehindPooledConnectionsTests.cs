@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 using ReferenceApp.RealtimeHub.Contracts;
 using ReferenceApp.Supervisor.Contracts.Wire;
-using ReferenceApp.Supervisor.Worker.Handoff;
 using ReferenceApp.Testing;
 using ReferenceApp.Testing.Interop;
 using ReferenceApp.Testing.Proxies;

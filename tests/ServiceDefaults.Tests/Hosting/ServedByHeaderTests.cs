@@ -15,6 +15,8 @@ public sealed class ServedByHeaderTests
         builder.Configuration["OTEL_SERVICE_NAME"] = "probe";
         builder.AddServiceDefaults();
         await using var app = builder.Build();
+        app.UseServedByHeader();
+        app.UseExceptionHandler();
         app.MapGet("/boom", IResult () => throw new InvalidOperationException("boom"));
         await app.StartAsync();
         var address = app.Urls.Single();

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using ReferenceApp.Supervisor.Contracts.Wire;
 using ReferenceApp.Supervisor.Worker;
-using ReferenceApp.Supervisor.Contracts.Wire;
 using ReferenceApp.Supervisor.Worker.Forwarding;
 using ReferenceApp.Supervisor.Balancing.Sticky;
 

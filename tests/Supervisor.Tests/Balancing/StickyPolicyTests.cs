@@ -5,7 +5,7 @@ using System.Text;
 using ReferenceApp.Supervisor.Balancing.Sticky;
 using ReferenceApp.Supervisor.Balancing;
 using ReferenceApp.Supervisor.Contracts;
-using ReferenceApp.ServiceDefaults.Supervision.Handoff;
+using ReferenceApp.Supervisor.Contracts.Wire;
 using ReferenceApp.Testing;
 
 namespace ReferenceApp.Supervisor.Tests.Balancing;

@@ -1,7 +1,6 @@
 using System.Text;
 using ReferenceApp.Supervisor.Contracts.Wire;
 using ReferenceApp.Supervisor.Worker;
-using ReferenceApp.Supervisor.Contracts.Wire;
 using ReferenceApp.Supervisor.Worker.Forwarding;
 
 namespace ReferenceApp.Supervisor.Worker.Tests.Forwarding;

@@ -1,9 +1,10 @@
-using ReferenceApp.Testing;
+using Xunit;
 
-namespace ReferenceApp.Template.Tests;
+
+namespace ReferenceApp.Testing;
 
 /// <summary>Runs the .NET CLI as a person would, in a folder of their own, and fails with its output when it fails.</summary>
-internal static class DotnetCommand
+public static class DotnetCommand
 {
     /// <summary>
     /// Variables the outer <c>dotnet test</c> sets for its own build and test host; a nested build or test run must not see
