@@ -42,6 +42,8 @@ public static class SupervisionExtensions
         // A second net besides stdin EOF (ParentWatchdog): SIGTERM from the kernel when the Supervisor dies.
         ParentDeathSignal.RequestSigTermOnParentDeath();
 
+        // Ready means healthy: the app's own checks when it has them (AddHealthChecks is idempotent), else just started.
+        builder.Services.AddHealthChecks();
         builder.Services.AddSingleton(new SupervisorChannelSettings(channel, secret));
         builder.Services.AddSingleton<RequestCounters>();
         builder.Services.AddHostedService<SupervisorChannelClient>();

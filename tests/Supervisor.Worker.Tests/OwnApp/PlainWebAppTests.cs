@@ -71,7 +71,9 @@ public sealed class PlainWebApp : IAsyncLifetime
         await File.WriteAllTextAsync(Path.Combine(_root, "nuget.config"),
             $"""<?xml version="1.0" encoding="utf-8"?><configuration><packageSources><add key="local" value="{feed}" /></packageSources></configuration>""");
         await DotnetCommand.SucceedAsync(_root, ["new", "web", "-n", "PlainWeb", "-o", ProjectDirectory], deadline);
-        await DotnetCommand.SucceedAsync(ProjectDirectory, ["add", "package", "ReferenceApp.Supervisor.Worker", "--version", PackageVersion], deadline);
+        // A package cache of its own: the user's may hold an older build under the same test version.
+        var packages = new Dictionary<string, string?> { ["NUGET_PACKAGES"] = Path.Combine(_root, "packages") };
+        await DotnetCommand.SucceedAsync(ProjectDirectory, ["add", "package", "ReferenceApp.Supervisor.Worker", "--version", PackageVersion], deadline, packages);
 
         // The two lines "Supervise your own app" asks for, and an endpoint that says which process answered.
         var program = Path.Combine(ProjectDirectory, "Program.cs");
@@ -84,7 +86,7 @@ public sealed class PlainWebApp : IAsyncLifetime
         Assert.Contains("app.UseSupervision();", source, StringComparison.Ordinal);
         Assert.Contains("Environment.ProcessId", source, StringComparison.Ordinal);
         await File.WriteAllTextAsync(program, source);
-        await DotnetCommand.SucceedAsync(ProjectDirectory, ["build", "-c", "Debug", "-nologo", "-nodeReuse:false"], deadline);
+        await DotnetCommand.SucceedAsync(ProjectDirectory, ["build", "-c", "Debug", "-nologo", "-nodeReuse:false"], deadline, packages);
     }
 
     public Task DisposeAsync()
