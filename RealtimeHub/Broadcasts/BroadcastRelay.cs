@@ -32,8 +32,7 @@ internal sealed partial class BroadcastRelay(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        // The connection is made lazily and Redis may be down when the worker starts: retry until the subscription
-        // stands. From then on StackExchange.Redis re-subscribes by itself after every reconnect.
+        // Redis may be down when the worker starts: retry until the subscription stands. From then on StackExchange.Redis re-subscribes by itself after every reconnect.
         var subscriber = redis.GetSubscriber();
         ChannelMessageQueue? queue = null;
         for (var attempt = 1; queue is null && !stoppingToken.IsCancellationRequested; attempt++)
