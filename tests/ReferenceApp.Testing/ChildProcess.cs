@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using ReferenceApp.Supervisor.Contracts;
 using ReferenceApp.Testing.Interop;
 
 namespace ReferenceApp.Testing;
@@ -96,13 +97,15 @@ public sealed class ChildProcess : IAsyncDisposable
     /// </summary>
     /// <param name="ignoredByLauncher">Signals (e.g. <c>HUP INT</c>) the launching shell ignores, as <c>nohup</c> or a
     /// background job does; the Supervisor inherits that through <c>exec</c>.</param>
+    /// <param name="binary">Another Supervisor than this repository's build, e.g. the packed .NET tool.</param>
     public static ChildProcess StartSupervisor(
         IEnumerable<string> arguments,
         IReadOnlyDictionary<string, string?>? environment = null,
         bool keepStdinOpen = false,
-        string? ignoredByLauncher = null)
+        string? ignoredByLauncher = null,
+        SupervisorBinary? binary = null)
     {
-        var binary = RepositoryPaths.Supervisor;
+        binary ??= RepositoryPaths.Supervisor;
         var command = binary.Arguments.Concat(arguments);
         return ignoredByLauncher is null
             ? Start("Supervisor", binary.FileName, command, environment, keepStdinOpen)

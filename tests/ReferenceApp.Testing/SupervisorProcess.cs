@@ -65,7 +65,8 @@ public sealed class SupervisorProcess : IAsyncDisposable
         IEnumerable<string>? arguments = null,
         IReadOnlyDictionary<string, string?>? environment = null,
         bool keepStdinOpen = false,
-        string? ignoredByLauncher = null)
+        string? ignoredByLauncher = null,
+        SupervisorBinary? binary = null)
     {
         var port = FreePort.Next();
         var variables = new Dictionary<string, string?> { ["ASPNETCORE_ENVIRONMENT"] = "Production" };
@@ -74,7 +75,7 @@ public sealed class SupervisorProcess : IAsyncDisposable
             variables[key] = value;
         }
 
-        var process = ChildProcess.StartSupervisor(Arguments(app, port, workers, arguments), variables, keepStdinOpen, ignoredByLauncher);
+        var process = ChildProcess.StartSupervisor(Arguments(app, port, workers, arguments), variables, keepStdinOpen, ignoredByLauncher, binary);
         try
         {
             await process.WaitForOutputAsync("Supervisor ready:", ReadyDeadline);
