@@ -176,31 +176,31 @@ internal sealed partial class SupervisorChannelClient(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1, EventName = "SupervisorReady", Level = LogLevel.Information,
+        [LoggerMessage(EventId = EventIds.SupervisorReady, EventName = nameof(EventIds.SupervisorReady), Level = LogLevel.Information,
             Message = "Reported ready to the Supervisor")]
         public static partial void Ready(ILogger logger);
 
-        [LoggerMessage(EventId = 2, EventName = "SupervisorChannelFailed", Level = LogLevel.Error,
+        [LoggerMessage(EventId = EventIds.SupervisorChannelFailed, EventName = nameof(EventIds.SupervisorChannelFailed), Level = LogLevel.Error,
             Message = "The Supervisor channel failed")]
         public static partial void ChannelFailed(ILogger logger, Exception exception);
 
-        [LoggerMessage(EventId = 3, EventName = "SupervisorGone", Level = LogLevel.Warning,
+        [LoggerMessage(EventId = EventIds.SupervisorGone, EventName = nameof(EventIds.SupervisorGone), Level = LogLevel.Warning,
             Message = "The Supervisor channel closed: the Supervisor is gone, stopping")]
         public static partial void SupervisorGone(ILogger logger);
 
-        [LoggerMessage(EventId = 4, EventName = "SupervisorCommandUnknown", Level = LogLevel.Warning,
+        [LoggerMessage(EventId = EventIds.SupervisorCommandUnknown, EventName = nameof(EventIds.SupervisorCommandUnknown), Level = LogLevel.Warning,
             Message = "Ignoring unknown Supervisor command '{Command}'")]
         public static partial void UnknownCommand(ILogger logger, string command);
 
-        [LoggerMessage(EventId = 5, EventName = "SupervisorStop", Level = LogLevel.Information,
+        [LoggerMessage(EventId = EventIds.SupervisorStop, EventName = nameof(EventIds.SupervisorStop), Level = LogLevel.Information,
             Message = "The Supervisor asked to {Command}: stopping, in-flight requests get {DeadlineMs} ms")]
         public static partial void Stopping(ILogger logger, string command, double deadlineMs);
 
-        [LoggerMessage(EventId = 6, EventName = "SupervisorNotHealthyYet", Level = LogLevel.Debug,
+        [LoggerMessage(EventId = EventIds.SupervisorNotHealthyYet, EventName = nameof(EventIds.SupervisorNotHealthyYet), Level = LogLevel.Debug,
             Message = "Health checks report Unhealthy; not ready yet")]
         public static partial void NotHealthyYet(ILogger logger);
 
-        [LoggerMessage(EventId = 7, EventName = "SupervisorPeersUpdated", Level = LogLevel.Debug,
+        [LoggerMessage(EventId = EventIds.SupervisorPeersUpdated, EventName = nameof(EventIds.SupervisorPeersUpdated), Level = LogLevel.Debug,
             Message = "Peer address book version {Version}: {Peers} workers can serve forwarded requests")]
         public static partial void PeersUpdated(ILogger logger, long version, int peers);
     }

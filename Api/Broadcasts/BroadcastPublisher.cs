@@ -19,7 +19,6 @@ public sealed class BroadcastPublisher(IServiceProvider services, WorkerIdentity
     public async Task<BroadcastReceipt> PublishAsync(string text, CancellationToken cancellationToken)
     {
         var redis = services.GetService<IConnectionMultiplexer>() ?? throw new RedisNotConfiguredException();
-        using var span = RedisTelemetry.StartCommand("PUBLISH", RealtimeChannels.Broadcast);
         var envelope = new BroadcastEnvelope(
             Guid.NewGuid().ToString("N"),
             text,
@@ -27,18 +26,10 @@ public sealed class BroadcastPublisher(IServiceProvider services, WorkerIdentity
             identity.ProcessId,
             time.GetUtcNow(),
             Activity.Current?.Id);
-        try
-        {
-            var payload = JsonSerializer.SerializeToUtf8Bytes(envelope, RealtimeJson.Default.BroadcastEnvelope);
-            // PUBLISH answers how many subscriptions received it: one per hub worker that is connected to Redis.
-            var hubWorkers = await redis.GetSubscriber().PublishAsync(Channel, payload).WaitAsync(cancellationToken);
-            return new BroadcastReceipt(envelope.Id, envelope.PublisherInstance, envelope.PublisherPid, envelope.SentAt, hubWorkers);
-        }
-        catch (Exception exception) when (exception is RedisException or TimeoutException)
-        {
-            span.RecordFailure(exception);
-            throw;
-        }
+        var payload = JsonSerializer.SerializeToUtf8Bytes(envelope, RealtimeJson.Default.BroadcastEnvelope);
+        // PUBLISH answers how many subscriptions received it: one per hub worker that is connected to Redis.
+        var hubWorkers = await redis.GetSubscriber().PublishAsync(Channel, payload).WaitAsync(cancellationToken);
+        return new BroadcastReceipt(envelope.Id, envelope.PublisherInstance, envelope.PublisherPid, envelope.SentAt, hubWorkers);
     }
 }
 

@@ -11,15 +11,6 @@ public sealed class SharedCounter(IServiceProvider services)
     public async Task<long> IncrementAsync(CancellationToken cancellationToken)
     {
         var redis = services.GetService<IConnectionMultiplexer>() ?? throw new RedisNotConfiguredException();
-        using var span = RedisTelemetry.StartCommand("INCR", Key);
-        try
-        {
-            return await redis.GetDatabase().StringIncrementAsync(Key).WaitAsync(cancellationToken);
-        }
-        catch (Exception exception) when (exception is RedisException or TimeoutException)
-        {
-            span.RecordFailure(exception);
-            throw;
-        }
+        return await redis.GetDatabase().StringIncrementAsync(Key).WaitAsync(cancellationToken);
     }
 }

@@ -28,7 +28,7 @@ internal sealed partial class BackplaneUnavailableFilter(ILogger<BackplaneUnavai
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1, EventName = "BackplaneUnavailable", Level = LogLevel.Warning,
+        [LoggerMessage(EventId = EventIds.BackplaneUnavailable, EventName = nameof(EventIds.BackplaneUnavailable), Level = LogLevel.Warning,
             Message = "Hub method {HubMethod} needs the Redis backplane, which is unavailable ({ExceptionType})")]
         public static partial void BackplaneUnavailable(ILogger logger, string hubMethod, string exceptionType);
     }

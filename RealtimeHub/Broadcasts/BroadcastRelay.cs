@@ -32,8 +32,7 @@ internal sealed partial class BroadcastRelay(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        // The connection is made lazily and Redis may be down when the worker starts: retry until the subscription
-        // stands. From then on StackExchange.Redis re-subscribes by itself after every reconnect.
+        // Redis may be down when the worker starts: retry until the subscription stands. From then on StackExchange.Redis re-subscribes by itself after every reconnect.
         var subscriber = redis.GetSubscriber();
         ChannelMessageQueue? queue = null;
         for (var attempt = 1; queue is null && !stoppingToken.IsCancellationRequested; attempt++)
@@ -130,23 +129,23 @@ internal sealed partial class BroadcastRelay(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1, EventName = "BroadcastSubscribed", Level = LogLevel.Information,
+        [LoggerMessage(EventId = EventIds.BroadcastSubscribed, EventName = nameof(EventIds.BroadcastSubscribed), Level = LogLevel.Information,
             Message = "Subscribed to {Channel} (attempt {Attempt}): broadcasts published there reach this worker's clients")]
         public static partial void Subscribed(ILogger logger, string channel, int attempt);
 
-        [LoggerMessage(EventId = 2, EventName = "BroadcastSubscribeFailed", Level = LogLevel.Warning,
+        [LoggerMessage(EventId = EventIds.BroadcastSubscribeFailed, EventName = nameof(EventIds.BroadcastSubscribeFailed), Level = LogLevel.Warning,
             Message = "Cannot subscribe to {Channel} yet ({Reason}); retrying every second until Redis answers")]
         public static partial void SubscribeFailed(ILogger logger, string channel, string reason);
 
-        [LoggerMessage(EventId = 3, EventName = "BroadcastMalformed", Level = LogLevel.Warning,
+        [LoggerMessage(EventId = EventIds.BroadcastMalformed, EventName = nameof(EventIds.BroadcastMalformed), Level = LogLevel.Warning,
             Message = "Ignored a broadcast that is not a valid envelope: {Reason}")]
         public static partial void MalformedEnvelope(ILogger logger, string reason);
 
-        [LoggerMessage(EventId = 4, EventName = "BroadcastDelivered", Level = LogLevel.Debug,
+        [LoggerMessage(EventId = EventIds.BroadcastDelivered, EventName = nameof(EventIds.BroadcastDelivered), Level = LogLevel.Debug,
             Message = "Broadcast {BroadcastId} from {Publisher} delivered to {Connections} local connections")]
         public static partial void Delivered(ILogger logger, string broadcastId, string publisher, int connections);
 
-        [LoggerMessage(EventId = 5, EventName = "BroadcastDeliveryFailed", Level = LogLevel.Error,
+        [LoggerMessage(EventId = EventIds.BroadcastDeliveryFailed, EventName = nameof(EventIds.BroadcastDeliveryFailed), Level = LogLevel.Error,
             Message = "A broadcast could not be delivered to this worker's clients")]
         public static partial void DeliveryFailed(ILogger logger, Exception exception);
     }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Trace;
 using ReferenceApp.RealtimeHub.Backplane;
@@ -18,6 +19,9 @@ public static class RealtimeHubExtensions
 {
     /// <summary>SignalR's server-side ActivitySource: one span per hub method invocation.</summary>
     private const string SignalRActivitySource = "Microsoft.AspNetCore.SignalR.Server";
+
+    /// <summary>The service key of the backplane's own Redis connection.</summary>
+    private const string BackplaneConnectionName = "redis-backplane";
 
     public static WebApplicationBuilder AddRealtimeHub(this WebApplicationBuilder builder)
     {
@@ -41,24 +45,36 @@ public static class RealtimeHubExtensions
 
         if (builder.Configuration.IsRedisConfigured())
         {
-            // The backplane gets a connection of its own, made with ServiceDefaults' settings (fail fast while Redis is
-            // down, reconnect and re-subscribe by itself) plus its channel prefix. Not the process's shared multiplexer:
-            // a prefix is a property of a multiplexer, so the backplane ignores ChannelPrefix when handed one through
-            // ConnectionFactory (checked: its channels came out unprefixed), and it disposes the connection it was given
-            // when it is disposed, which is only right for a connection it owns.
-            var connectionString = builder.Configuration.GetConnectionString(RedisExtensions.ConnectionName)!;
-            signalR.AddStackExchangeRedis(redis =>
-            {
-                redis.Configuration = RedisExtensions.CreateOptions(connectionString);
-                redis.Configuration.ChannelPrefix = RedisChannel.Literal(RealtimeChannels.BackplanePrefix);
-                redis.Configuration.ClientName += "-backplane";
-                // Unlike the shared multiplexer, fail the first connect when Redis is down. The backplane sets itself up
-                // once (connect, then subscribe to its channels); handed a multiplexer that is not connected yet, its first
-                // subscription throws and it stays half set up (no group-management or ack channel) for the life of the
-                // process. A failed connect instead leaves it unset, and the next hub connection retries it. After the
-                // first connect, StackExchange.Redis reconnects and re-subscribes by itself whatever this flag says.
-                redis.Configuration.AbortOnConnectFail = true;
-            });
+            // The backplane gets a connection of its own from Aspire's Redis client, keyed, with ServiceDefaults' settings
+            // (fail fast while Redis is down, reconnect and re-subscribe by itself) plus its channel prefix. Not the
+            // process's shared multiplexer: a prefix is a property of a multiplexer (the backplane applies none to one it
+            // is handed through ConnectionFactory), and the backplane disposes that connection when it is disposed.
+            builder.AddKeyedRedisClient(
+                BackplaneConnectionName,
+                settings =>
+                {
+                    settings.ConnectionString = builder.Configuration.GetConnectionString(RedisExtensions.ConnectionName);
+                    // The process's Redis health check already says whether Redis answers.
+                    settings.DisableHealthChecks = true;
+                    // Connect when the first hub connection arrives, not at start-up, where a failed connect would stop the worker.
+                    settings.DisableAutoActivation = true;
+                },
+                options =>
+                {
+                    RedisExtensions.ConfigureClient(options);
+                    options.ChannelPrefix = RedisChannel.Literal(RealtimeChannels.BackplanePrefix);
+                    options.ClientName += "-backplane";
+                    // Unlike the shared multiplexer, fail the first connect when Redis is down. The backplane sets itself up
+                    // once (connect, then subscribe to its channels); handed a multiplexer that is not connected yet, its first
+                    // subscription throws and it stays half set up (no group-management or ack channel) for the life of the
+                    // process. A failed connect instead leaves it unset (the container does not keep a singleton whose factory
+                    // threw), and the next hub connection retries it. After the first connect, StackExchange.Redis reconnects
+                    // and re-subscribes by itself whatever this flag says.
+                    options.AbortOnConnectFail = true;
+                });
+            signalR.AddStackExchangeRedis();
+            builder.Services.AddOptions<RedisOptions>().Configure<IServiceProvider>((redis, services) =>
+                redis.ConnectionFactory = _ => Task.FromResult(services.GetRequiredKeyedService<IConnectionMultiplexer>(BackplaneConnectionName)));
             builder.Services.AddHostedService<BroadcastRelay>();
         }
 

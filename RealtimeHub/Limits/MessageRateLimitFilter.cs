@@ -38,7 +38,7 @@ internal sealed partial class MessageRateLimitFilter(IOptions<RealtimeHubOptions
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1, EventName = "RateLimited", Level = LogLevel.Debug,
+        [LoggerMessage(EventId = EventIds.RateLimited, EventName = nameof(EventIds.RateLimited), Level = LogLevel.Debug,
             Message = "Connection {ConnectionId} exceeded its message rate; {HubMethod} refused")]
         public static partial void RateLimited(ILogger logger, string connectionId, string hubMethod);
     }

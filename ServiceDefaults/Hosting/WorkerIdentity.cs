@@ -44,7 +44,8 @@ public sealed class WorkerIdentity
     {
         ArgumentNullException.ThrowIfNull(configuration);
 
-        var serviceName = NonEmpty(configuration["OTEL_SERVICE_NAME"]) ?? applicationName.ToLowerInvariant();
+        // A worker's Supervisor sets OTEL_SERVICE_NAME by the same rule, so this resolves to the name it reports too.
+        var serviceName = ServiceNames.Resolve(configured: null, configuration[ServiceNames.Variable], applicationName);
         var workerIndex = ParseNonNegative(configuration[WorkerVariables.WorkerIndex], WorkerVariables.WorkerIndex);
         var workerCount = ParseNonNegative(configuration[WorkerVariables.WorkerCount], WorkerVariables.WorkerCount);
         var processId = Environment.ProcessId;

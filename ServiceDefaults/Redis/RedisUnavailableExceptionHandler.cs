@@ -46,7 +46,7 @@ internal sealed partial class RedisUnavailableExceptionHandler(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1, EventName = "RedisUnavailable", Level = LogLevel.Warning,
+        [LoggerMessage(EventId = EventIds.RedisUnavailable, EventName = nameof(EventIds.RedisUnavailable), Level = LogLevel.Warning,
             Message = "Request to {Path} needs Redis, which is unavailable ({ExceptionType}); answered 503")]
         public static partial void RedisUnavailable(ILogger logger, PathString path, string exceptionType);
     }

@@ -52,7 +52,7 @@ public sealed partial class ParentWatchdog(IHostApplicationLifetime lifetime, IL
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1, EventName = "ParentGone", Level = LogLevel.Warning,
+        [LoggerMessage(EventId = EventIds.ParentGone, EventName = nameof(EventIds.ParentGone), Level = LogLevel.Warning,
             Message = "Standard input closed: the parent process is gone, stopping")]
         public static partial void ParentGone(ILogger logger);
     }

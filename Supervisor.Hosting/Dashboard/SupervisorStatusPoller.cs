@@ -163,14 +163,14 @@ internal sealed partial class SupervisorStatusPoller(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1, EventName = "SupervisorStatusPollerFailed", Level = LogLevel.Error,
+        [LoggerMessage(EventId = EventIds.SupervisorStatusPollerFailed, EventName = nameof(EventIds.SupervisorStatusPollerFailed), Level = LogLevel.Error,
             Message = "The worker rows of {Resource} stopped updating")]
         public static partial void PollerFailed(ILogger logger, string resource, Exception exception);
 
-        [LoggerMessage(EventId = 2, EventName = "WorkerOutput", Level = LogLevel.Information, Message = "{Line}")]
+        [LoggerMessage(EventId = EventIds.WorkerOutput, EventName = nameof(EventIds.WorkerOutput), Level = LogLevel.Information, Message = "{Line}")]
         public static partial void WorkerLine(ILogger logger, string line);
 
-        [LoggerMessage(EventId = 3, EventName = "WorkerErrorOutput", Level = LogLevel.Error, Message = "{Line}")]
+        [LoggerMessage(EventId = EventIds.WorkerErrorOutput, EventName = nameof(EventIds.WorkerErrorOutput), Level = LogLevel.Error, Message = "{Line}")]
         public static partial void WorkerErrorLine(ILogger logger, string line);
     }
 }

@@ -71,7 +71,7 @@ internal sealed partial class ForwardedRequestMiddleware(RequestDelegate next, F
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1, EventName = "ForwardedRequestRejected", Level = LogLevel.Warning,
+        [LoggerMessage(EventId = EventIds.ForwardedRequestRejected, EventName = nameof(EventIds.ForwardedRequestRejected), Level = LogLevel.Warning,
             Message = "Rejected a request for {Path} on the private forwarding socket: it did not carry this worker's secret")]
         public static partial void Rejected(ILogger logger, PathString path);
     }

@@ -113,15 +113,15 @@ internal sealed partial class PeerForwarder : IDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1, EventName = "ForwardPeerUnreachable", Level = LogLevel.Information,
+        [LoggerMessage(EventId = EventIds.ForwardPeerUnreachable, EventName = nameof(EventIds.ForwardPeerUnreachable), Level = LogLevel.Information,
             Message = "Peer {AffinityId} (pid {PeerPid}) is unreachable, serving the request here: {Problem}")]
         public static partial void PeerUnreachable(ILogger logger, string affinityId, int peerPid, string problem);
 
-        [LoggerMessage(EventId = 2, EventName = "ForwardFailed", Level = LogLevel.Warning,
+        [LoggerMessage(EventId = EventIds.ForwardFailed, EventName = nameof(EventIds.ForwardFailed), Level = LogLevel.Warning,
             Message = "Forwarding a request to peer {AffinityId} (pid {PeerPid}) failed ({Error}): {Problem}")]
         public static partial void ForwardFailed(ILogger logger, string affinityId, int peerPid, ForwarderError error, string problem);
 
-        [LoggerMessage(EventId = 3, EventName = "ForwardClientAborted", Level = LogLevel.Debug,
+        [LoggerMessage(EventId = EventIds.ForwardClientAborted, EventName = nameof(EventIds.ForwardClientAborted), Level = LogLevel.Debug,
             Message = "The client of a request forwarded to peer {AffinityId} went away ({Error})")]
         public static partial void ClientAborted(ILogger logger, string affinityId, ForwarderError error);
     }

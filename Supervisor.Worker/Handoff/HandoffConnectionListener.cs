@@ -161,19 +161,19 @@ internal sealed partial class HandoffConnectionListener(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1, EventName = "HandoffClosedBySupervisor", Level = LogLevel.Information,
+        [LoggerMessage(EventId = EventIds.HandoffClosedBySupervisor, EventName = nameof(EventIds.HandoffClosedBySupervisor), Level = LogLevel.Information,
             Message = "The Supervisor closed the handoff socket {Path}: no more connections will arrive")]
         public static partial void SupervisorClosedHandoff(ILogger logger, string path);
 
-        [LoggerMessage(EventId = 2, EventName = "HandoffFailed", Level = LogLevel.Error,
+        [LoggerMessage(EventId = EventIds.HandoffFailed, EventName = nameof(EventIds.HandoffFailed), Level = LogLevel.Error,
             Message = "Receiving connections from the handoff socket {Path} failed: {Error}")]
         public static partial void HandoffFailed(ILogger logger, string path, SocketError error);
 
-        [LoggerMessage(EventId = 3, EventName = "HandedOffConnectionUnusable", Level = LogLevel.Debug,
+        [LoggerMessage(EventId = EventIds.HandedOffConnectionUnusable, EventName = nameof(EventIds.HandedOffConnectionUnusable), Level = LogLevel.Debug,
             Message = "A handed-over connection could not be used and was closed: {Error}")]
         public static partial void UnusableConnection(ILogger logger, SocketError error);
 
-        [LoggerMessage(EventId = 4, EventName = "HandoffDrained", Level = LogLevel.Information,
+        [LoggerMessage(EventId = EventIds.HandoffDrained, EventName = nameof(EventIds.HandoffDrained), Level = LogLevel.Information,
             Message = "Stopped taking connections; {Open} handed-over connections were still open after the drain")]
         public static partial void Drained(ILogger logger, int open);
     }

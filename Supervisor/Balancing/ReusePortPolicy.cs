@@ -86,7 +86,7 @@ internal sealed partial class ReusePortPolicy(ILogger<ReusePortPolicy> logger) :
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1, EventName = "ReusePortPrepared", Level = LogLevel.Information,
+        [LoggerMessage(EventId = EventIds.ReusePortPrepared, EventName = nameof(EventIds.ReusePortPrepared), Level = LogLevel.Information,
             Message = "Balancing: ReusePort, workers bind {Address}:{Port} with SO_REUSEPORT and the kernel spreads connections")]
         public static partial void Prepared(ILogger logger, IPAddress address, int port);
     }

@@ -207,19 +207,19 @@ internal sealed partial class WorkerChannel : IAsyncDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1, EventName = "ChannelPeerRejected", Level = LogLevel.Warning,
+        [LoggerMessage(EventId = EventIds.ChannelPeerRejected, EventName = nameof(EventIds.ChannelPeerRejected), Level = LogLevel.Warning,
             Message = "Dropped a channel peer (pid {PeerPid}, expected {ExpectedPid}): wrong secret, wrong process or not a hello")]
         public static partial void PeerRejected(ILogger logger, int peerPid, int expectedPid);
 
-        [LoggerMessage(EventId = 2, EventName = "ChannelPeerDropped", Level = LogLevel.Warning,
+        [LoggerMessage(EventId = EventIds.ChannelPeerDropped, EventName = nameof(EventIds.ChannelPeerDropped), Level = LogLevel.Warning,
             Message = "Dropped a channel peer that did not say hello properly: {Problem}")]
         public static partial void PeerDropped(ILogger logger, string problem);
 
-        [LoggerMessage(EventId = 3, EventName = "ChannelProtocolViolation", Level = LogLevel.Warning,
+        [LoggerMessage(EventId = EventIds.ChannelProtocolViolation, EventName = nameof(EventIds.ChannelProtocolViolation), Level = LogLevel.Warning,
             Message = "Closed a worker channel after an invalid frame: {Problem}")]
         public static partial void ProtocolViolation(ILogger logger, string problem);
 
-        [LoggerMessage(EventId = 4, EventName = "ChannelUnknownMessage", Level = LogLevel.Debug,
+        [LoggerMessage(EventId = EventIds.ChannelUnknownMessage, EventName = nameof(EventIds.ChannelUnknownMessage), Level = LogLevel.Debug,
             Message = "Ignored channel message of unknown type '{Type}'")]
         public static partial void UnknownMessage(ILogger logger, string type);
     }

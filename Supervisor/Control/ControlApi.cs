@@ -120,7 +120,7 @@ public static partial class ControlApi
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 50, EventName = "ControlCommandFailed", Level = LogLevel.Error, Message = "A control command failed")]
+        [LoggerMessage(EventId = EventIds.ControlCommandFailed, EventName = nameof(EventIds.ControlCommandFailed), Level = LogLevel.Error, Message = "A control command failed")]
         public static partial void CommandFailed(ILogger logger, Exception exception);
     }
 }

@@ -1,3 +1,4 @@
+using ReferenceApp.Supervisor.Contracts.Wire;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -172,16 +173,17 @@ public static class SupervisorHostingExtensions
         }
     }
 
-    /// <summary>The Supervisor reports as the service it supervises, instance <c>name-supervisor</c>, beside its workers.</summary>
+    /// <summary>
+    /// The Supervisor reports as the service it supervises, instance <c>name-supervisor</c>, beside its workers: the same
+    /// name by the same rule (<see cref="ServiceNames.Resolve"/>), from the same app.
+    /// </summary>
     private static WorkerIdentity SupervisorIdentity(ConfigurationManager configuration)
     {
-        var name = configuration[$"{SupervisorOptions.SectionName}:{nameof(SupervisorOptions.Name)}"] is { Length: > 0 } configured
-            ? configured
-            : configuration["OTEL_SERVICE_NAME"] is { Length: > 0 } otel
-                ? otel
-                : configuration[$"{SupervisorOptions.SectionName}:{nameof(SupervisorOptions.App)}"] is { Length: > 0 } app
-                    ? Path.GetFileNameWithoutExtension(Path.TrimEndingDirectorySeparator(app)).ToLowerInvariant()
-                    : "supervisor";
+        // An --app that does not resolve is reported by the options' validation; the name only needs a fallback until then.
+        var appPath = configuration[$"{SupervisorOptions.SectionName}:{nameof(SupervisorOptions.App)}"];
+        var assemblyName = appPath is { Length: > 0 } && WorkerApplication.TryResolve(appPath, out var app, out _) ? app.AssemblyName : "supervisor";
+        var name = ServiceNames.Resolve(configuration[$"{SupervisorOptions.SectionName}:{nameof(SupervisorOptions.Name)}"],
+            configuration[ServiceNames.Variable], assemblyName);
         using var self = Process.GetCurrentProcess();
         return new WorkerIdentity(name, $"{name}-supervisor", null, null, Environment.ProcessId,
             new DateTimeOffset(self.StartTime.ToUniversalTime(), TimeSpan.Zero));

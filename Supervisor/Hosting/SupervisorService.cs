@@ -95,15 +95,15 @@ internal sealed partial class SupervisorService(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1, EventName = "SupervisorStarting", Level = LogLevel.Information,
+        [LoggerMessage(EventId = EventIds.SupervisorStarting, EventName = nameof(EventIds.SupervisorStarting), Level = LogLevel.Information,
             Message = "Starting {Workers} workers on port {Port} ({Balancing})")]
         public static partial void Starting(ILogger logger, int workers, int port, BalancingMode balancing);
 
-        [LoggerMessage(EventId = 2, EventName = "SupervisorStopping", Level = LogLevel.Information,
+        [LoggerMessage(EventId = EventIds.SupervisorStopping, EventName = nameof(EventIds.SupervisorStopping), Level = LogLevel.Information,
             Message = "Stopping: draining every worker (deadline {DeadlineSeconds:F0} s, then SIGKILL)")]
         public static partial void Stopping(ILogger logger, double deadlineSeconds);
 
-        [LoggerMessage(EventId = 3, EventName = "SupervisorStopped", Level = LogLevel.Information,
+        [LoggerMessage(EventId = EventIds.SupervisorStopped, EventName = nameof(EventIds.SupervisorStopped), Level = LogLevel.Information,
             Message = "Every worker stopped")]
         public static partial void Stopped(ILogger logger);
     }

@@ -53,7 +53,7 @@ internal sealed partial class WorkerWatchdog(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 60, EventName = "WorkerOverMemoryLimit", Level = LogLevel.Warning,
+        [LoggerMessage(EventId = EventIds.WorkerOverMemoryLimit, EventName = nameof(EventIds.WorkerOverMemoryLimit), Level = LogLevel.Warning,
             Message = "Worker {Instance} pid {Pid} uses {RssMb} MiB, above the {LimitMb} MiB limit: recycling it gracefully")]
         public static partial void OverMemoryLimit(ILogger logger, string instance, int pid, long rssMb, int limitMb);
     }

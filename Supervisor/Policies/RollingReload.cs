@@ -104,11 +104,11 @@ internal sealed partial class RollingReload(WorkerPool pool, SupervisorMetrics m
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 40, EventName = "ReloadStarted", Level = LogLevel.Information,
+        [LoggerMessage(EventId = EventIds.ReloadStarted, EventName = nameof(EventIds.ReloadStarted), Level = LogLevel.Information,
             Message = "Rolling reload ({Trigger}) of {Workers} workers started")]
         public static partial void Started(ILogger logger, string trigger, int workers);
 
-        [LoggerMessage(EventId = 41, EventName = "ReloadFinished", Level = LogLevel.Information,
+        [LoggerMessage(EventId = EventIds.ReloadFinished, EventName = nameof(EventIds.ReloadFinished), Level = LogLevel.Information,
             Message = "Rolling reload {State}: {Replaced} workers replaced; problem: {Problem}")]
         public static partial void Finished(ILogger logger, ReloadState state, int replaced, string problem);
     }

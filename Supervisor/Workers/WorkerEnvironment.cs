@@ -41,10 +41,8 @@ internal static class WorkerEnvironment
         environment[WorkerVariables.ChannelSecret] = channel.Secret;
         environment[ShutdownTimeoutVariable] = Math.Max(1, (int)drainTimeout.TotalSeconds).ToString(CultureInfo.InvariantCulture);
 
-        if (!environment.TryGetValue("OTEL_SERVICE_NAME", out var serviceName) || string.IsNullOrWhiteSpace(serviceName))
-        {
-            environment["OTEL_SERVICE_NAME"] = identity.ServiceName;
-        }
+        // Always the name the Supervisor resolved (ServiceNames.Resolve), even over an inherited one: both sides report one name.
+        environment[ServiceNames.Variable] = identity.ServiceName;
 
         environment.TryGetValue("OTEL_RESOURCE_ATTRIBUTES", out var inherited);
         environment["OTEL_RESOURCE_ATTRIBUTES"] = WithInstanceId(inherited, identity.TelemetryInstanceId);

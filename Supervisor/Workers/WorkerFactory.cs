@@ -1,3 +1,4 @@
+using ReferenceApp.Supervisor.Contracts.Wire;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ReferenceApp.Supervisor.Balancing;
@@ -33,7 +34,5 @@ internal sealed class WorkerFactory(
     }
 
     internal static string ResolveServiceName(SupervisorOptions options, WorkerApplication app) =>
-        NonEmpty(options.Name) ?? NonEmpty(Environment.GetEnvironmentVariable("OTEL_SERVICE_NAME")) ?? app.AssemblyName.ToLowerInvariant();
-
-    private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+        ServiceNames.Resolve(options.Name, Environment.GetEnvironmentVariable(ServiceNames.Variable), app.AssemblyName);
 }

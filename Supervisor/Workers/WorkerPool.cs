@@ -204,7 +204,7 @@ internal sealed partial class WorkerPool : IDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 30, EventName = "WorkersScaling", Level = LogLevel.Information,
+        [LoggerMessage(EventId = EventIds.WorkersScaling, EventName = nameof(EventIds.WorkersScaling), Level = LogLevel.Information,
             Message = "Scaling to {Workers} workers: {Added} added, {Removed} removed")]
         public static partial void Scaling(ILogger logger, int workers, int added, int removed);
     }

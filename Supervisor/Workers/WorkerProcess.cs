@@ -301,23 +301,23 @@ internal sealed partial class WorkerProcess : IWorkerProcess
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 10, EventName = "WorkerStarted", Level = LogLevel.Information,
+        [LoggerMessage(EventId = EventIds.WorkerStarted, EventName = nameof(EventIds.WorkerStarted), Level = LogLevel.Information,
             Message = "Worker {Instance} started, pid {Pid} (launch {LaunchId})")]
         public static partial void Started(ILogger logger, string instance, int pid, long launchId);
 
-        [LoggerMessage(EventId = 11, EventName = "WorkerReady", Level = LogLevel.Information,
+        [LoggerMessage(EventId = EventIds.WorkerReady, EventName = nameof(EventIds.WorkerReady), Level = LogLevel.Information,
             Message = "Worker {Instance} pid {Pid} is ready after {ElapsedMs:F0} ms")]
         public static partial void Ready(ILogger logger, string instance, int pid, double elapsedMs);
 
-        [LoggerMessage(EventId = 12, EventName = "WorkerExited", Level = LogLevel.Information,
+        [LoggerMessage(EventId = EventIds.WorkerExited, EventName = nameof(EventIds.WorkerExited), Level = LogLevel.Information,
             Message = "Worker {Instance} pid {Pid} exited: {Reason}")]
         public static partial void Exited(ILogger logger, string instance, int pid, string reason);
 
-        [LoggerMessage(EventId = 13, EventName = "WorkerKilled", Level = LogLevel.Warning,
+        [LoggerMessage(EventId = EventIds.WorkerKilled, EventName = nameof(EventIds.WorkerKilled), Level = LogLevel.Warning,
             Message = "Killing worker {Instance} pid {Pid} with SIGKILL: {Reason}")]
         public static partial void Killing(ILogger logger, string instance, int pid, string reason);
 
-        [LoggerMessage(EventId = 14, EventName = "WorkerDrainTimedOut", Level = LogLevel.Warning,
+        [LoggerMessage(EventId = EventIds.WorkerDrainTimedOut, EventName = nameof(EventIds.WorkerDrainTimedOut), Level = LogLevel.Warning,
             Message = "Worker {Instance} pid {Pid} did not finish draining within {DeadlineSeconds:F1} s: SIGKILL")]
         public static partial void DrainTimedOut(ILogger logger, string instance, int pid, double deadlineSeconds);
     }

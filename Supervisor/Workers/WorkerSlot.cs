@@ -387,23 +387,23 @@ internal sealed partial class WorkerSlot : IDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 20, EventName = "WorkerRestartScheduled", Level = LogLevel.Warning,
+        [LoggerMessage(EventId = EventIds.WorkerRestartScheduled, EventName = nameof(EventIds.WorkerRestartScheduled), Level = LogLevel.Warning,
             Message = "Worker {Instance} exited unexpectedly ({Reason}): restarting in {DelayMs:F0} ms")]
         public static partial void RestartScheduled(ILogger logger, string instance, string reason, double delayMs);
 
-        [LoggerMessage(EventId = 21, EventName = "WorkerCrashLoop", Level = LogLevel.Error,
+        [LoggerMessage(EventId = EventIds.WorkerCrashLoop, EventName = nameof(EventIds.WorkerCrashLoop), Level = LogLevel.Error,
             Message = "Worker {Instance} is crash-looping ({Exits} unstable exits within {WindowSeconds:F0} s, last: {Reason}): slot marked Failed and no longer restarted; POST /workers/{{index}}/restart or /reload to try again")]
         public static partial void CrashLoop(ILogger logger, string instance, int exits, double windowSeconds, string reason);
 
-        [LoggerMessage(EventId = 22, EventName = "WorkerReplaced", Level = LogLevel.Information,
+        [LoggerMessage(EventId = EventIds.WorkerReplaced, EventName = nameof(EventIds.WorkerReplaced), Level = LogLevel.Information,
             Message = "Worker {Instance}: pid {NewPid} is ready and replaces pid {OldPid} ({Reason})")]
         public static partial void Replaced(ILogger logger, string instance, int oldPid, int newPid, string reason);
 
-        [LoggerMessage(EventId = 23, EventName = "WorkerReplacementFailed", Level = LogLevel.Error,
+        [LoggerMessage(EventId = EventIds.WorkerReplacementFailed, EventName = nameof(EventIds.WorkerReplacementFailed), Level = LogLevel.Error,
             Message = "Worker {Instance}: the replacement ({Reason}) failed, the old process keeps serving: {Problem}")]
         public static partial void ReplacementFailed(ILogger logger, string instance, string reason, string problem);
 
-        [LoggerMessage(EventId = 24, EventName = "WorkerLaunchFailed", Level = LogLevel.Error,
+        [LoggerMessage(EventId = EventIds.WorkerLaunchFailed, EventName = nameof(EventIds.WorkerLaunchFailed), Level = LogLevel.Error,
             Message = "Worker slot {Index}: the process could not be started")]
         public static partial void LaunchFailed(ILogger logger, int index, Exception exception);
     }

@@ -105,11 +105,11 @@ public sealed partial class ClusterControl(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1, EventName = "ClusterCommandSent", Level = LogLevel.Information,
+        [LoggerMessage(EventId = EventIds.ClusterCommandSent, EventName = nameof(EventIds.ClusterCommandSent), Level = LogLevel.Information,
             Message = "Cluster command {Command} sent to the {Service} Supervisor: {StatusCode}")]
         public static partial void CommandSent(ILogger logger, string command, string service, int statusCode);
 
-        [LoggerMessage(EventId = 2, EventName = "ClusterCommandFailed", Level = LogLevel.Warning,
+        [LoggerMessage(EventId = EventIds.ClusterCommandFailed, EventName = nameof(EventIds.ClusterCommandFailed), Level = LogLevel.Warning,
             Message = "Cluster command {Command} to the {Service} Supervisor failed")]
         public static partial void CommandFailed(ILogger logger, string command, string service, Exception exception);
     }

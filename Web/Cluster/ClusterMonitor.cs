@@ -175,7 +175,7 @@ public sealed partial class ClusterMonitor(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1, EventName = "SupervisorStatusUnavailable", Level = LogLevel.Debug,
+        [LoggerMessage(EventId = EventIds.SupervisorStatusUnavailable, EventName = nameof(EventIds.SupervisorStatusUnavailable), Level = LogLevel.Debug,
             Message = "The {Service} Supervisor's status could not be read: {Reason}")]
         public static partial void StatusUnavailable(ILogger logger, string service, string reason);
     }

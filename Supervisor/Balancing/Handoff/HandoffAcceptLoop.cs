@@ -238,23 +238,40 @@ internal sealed partial class HandoffAcceptLoop : IDisposable
             _batches = new List<SafeHandle>[workers.Length];
         }
 
-        for (var attempt = 0; attempt < workers.Length; attempt++)
+        if (NextRoutable(workers, out var turn) is { } worker)
         {
-            var position = (int)(_cursor++ % (uint)workers.Length);
-            if (workers[position].IsRoutable)
+            var position = (int)(turn % (uint)workers.Length);
+            var batch = _batches[position] ??= [];
+            batch.Add(connection);
+            if (batch.Count == HandoffProtocol.MaxConnectionsPerMessage)
             {
-                var batch = _batches[position] ??= [];
-                batch.Add(connection);
-                if (batch.Count == HandoffProtocol.MaxConnectionsPerMessage)
-                {
-                    Flush(workers[position], batch, routes);
-                }
-
-                return;
+                Flush(worker, batch, routes);
             }
+
+            return;
         }
 
         Park(connection, affinityId: null);
+    }
+
+    /// <summary>
+    /// The one round-robin turn, for batched and single handoffs alike: moves the cursor past the next routable worker and
+    /// returns it with the turn it took, or null when no worker is routable.
+    /// </summary>
+    private HandoffWorker? NextRoutable(HandoffWorker[] workers, out uint turn)
+    {
+        for (var attempt = 0; attempt < workers.Length; attempt++)
+        {
+            turn = _cursor++;
+            var worker = workers[(int)(turn % (uint)workers.Length)];
+            if (worker.IsRoutable)
+            {
+                return worker;
+            }
+        }
+
+        turn = 0;
+        return null;
     }
 
     private void FlushBatches(HandoffRoutes routes)
@@ -431,16 +448,14 @@ internal sealed partial class HandoffAcceptLoop : IDisposable
         }
 
         var workers = routes.Workers;
-        for (var attempt = 0; attempt < workers.Length; attempt++)
+        for (var attempt = 0; attempt < workers.Length && NextRoutable(workers, out var turn) is { } worker; attempt++)
         {
-            var position = _cursor++;
-            var worker = workers[(int)(position % (uint)workers.Length)];
-            if (worker.IsRoutable && TrySend(worker, connection))
+            if (TrySend(worker, connection))
             {
                 _cursorHeld = !advancesRoundRobin && !_cursorHeld;
                 if (_cursorHeld)
                 {
-                    _cursor = position;
+                    _cursor = turn;
                 }
 
                 return;
@@ -512,23 +527,23 @@ internal sealed partial class HandoffAcceptLoop : IDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1, EventName = "HandoffLoopIterationFailed", Level = LogLevel.Error,
+        [LoggerMessage(EventId = EventIds.HandoffLoopIterationFailed, EventName = nameof(EventIds.HandoffLoopIterationFailed), Level = LogLevel.Error,
             Message = "The connection accept loop hit an unexpected error; it carries on after a short pause")]
         public static partial void LoopIterationFailed(ILogger logger, Exception exception);
 
-        [LoggerMessage(EventId = 2, EventName = "AcceptFailed", Level = LogLevel.Warning,
+        [LoggerMessage(EventId = EventIds.AcceptFailed, EventName = nameof(EventIds.AcceptFailed), Level = LogLevel.Warning,
             Message = "Accepting a connection failed ({Error}); pausing accepts briefly")]
         public static partial void AcceptFailed(ILogger logger, SocketError error);
 
-        [LoggerMessage(EventId = 3, EventName = "WorkerRefusedHandoff", Level = LogLevel.Information,
+        [LoggerMessage(EventId = EventIds.WorkerRefusedHandoff, EventName = nameof(EventIds.WorkerRefusedHandoff), Level = LogLevel.Information,
             Message = "Worker {Instance} (pid {Pid}) no longer takes connections; routing to the next one")]
         public static partial void WorkerRefusedHandoff(ILogger logger, string instance, int pid);
 
-        [LoggerMessage(EventId = 4, EventName = "NoWorkerForConnection", Level = LogLevel.Warning,
+        [LoggerMessage(EventId = EventIds.NoWorkerForConnection, EventName = nameof(EventIds.NoWorkerForConnection), Level = LogLevel.Warning,
             Message = "No worker could take a connection within {Seconds} s; it was closed")]
         public static partial void NoWorkerForConnection(ILogger logger, long seconds);
 
-        [LoggerMessage(EventId = 5, EventName = "HandoffLoopDidNotStop", Level = LogLevel.Warning,
+        [LoggerMessage(EventId = EventIds.HandoffLoopDidNotStop, EventName = nameof(EventIds.HandoffLoopDidNotStop), Level = LogLevel.Warning,
             Message = "The accept loop did not stop within {Seconds} s")]
         public static partial void LoopDidNotStop(ILogger logger, double seconds);
     }

@@ -201,15 +201,15 @@ internal abstract partial class HandoffPolicy : IBalancingPolicy, IAsyncDisposab
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1, EventName = "HandoffBalancingStarted", Level = LogLevel.Information,
+        [LoggerMessage(EventId = EventIds.HandoffBalancingStarted, EventName = nameof(EventIds.HandoffBalancingStarted), Level = LogLevel.Information,
             Message = "Balancing: {Mode}, the Supervisor accepts on {Address}:{Port} and hands each connection to a worker")]
         public static partial void Started(ILogger logger, BalancingMode mode, IPAddress address, int port);
 
-        [LoggerMessage(EventId = 2, EventName = "HandoffBalancingStopped", Level = LogLevel.Information,
+        [LoggerMessage(EventId = EventIds.HandoffBalancingStopped, EventName = nameof(EventIds.HandoffBalancingStopped), Level = LogLevel.Information,
             Message = "Balancing: {Mode} stopped accepting after handing over {Connections} connections")]
         public static partial void Stopped(ILogger logger, BalancingMode mode, long connections);
 
-        [LoggerMessage(EventId = 3, EventName = "WorkerNeverConnectedForHandoff", Level = LogLevel.Warning,
+        [LoggerMessage(EventId = EventIds.WorkerNeverConnectedForHandoff, EventName = nameof(EventIds.WorkerNeverConnectedForHandoff), Level = LogLevel.Warning,
             Message = "Worker {Instance} never connected to its handoff socket {Path}; it receives no connections")]
         public static partial void WorkerNeverConnected(ILogger logger, string instance, string path);
     }

@@ -1,4 +1,5 @@
 using ReferenceApp.Supervisor.Configuration;
+using ReferenceApp.Supervisor.Contracts.Wire;
 using ReferenceApp.Supervisor.Workers;
 
 namespace ReferenceApp.Supervisor.Tests.Workers;
@@ -34,6 +35,24 @@ public sealed class WorkerEnvironmentTests
         Assert.Equal("api", environment["OTEL_SERVICE_NAME"]);
         Assert.Equal("deployment.environment=prod,service.instance.id=api-1", environment["OTEL_RESOURCE_ATTRIBUTES"]);
     }
+
+    [Fact]
+    public void Worker_reports_the_name_its_Supervisor_resolved_even_over_an_inherited_OTEL_SERVICE_NAME()
+    {
+        // The Supervisor ran with --name orders under an environment that said "shop": its workers must say orders too.
+        var environment = new Dictionary<string, string?> { ["OTEL_SERVICE_NAME"] = "shop" };
+
+        WorkerEnvironment.Apply(environment, new WorkerIdentityPlan(0, 2, "orders", "orders-0", "orders-0"), new WorkerChannelPlan("/run/w1.sock", "abc"), TimeSpan.FromSeconds(20));
+
+        Assert.Equal("orders", environment["OTEL_SERVICE_NAME"]);
+    }
+
+    [Theory]
+    [InlineData("orders", "shop", "Api", "orders")]
+    [InlineData(null, "shop", "Api", "shop")]
+    [InlineData(" ", "", "Contoso.Api", "contoso.api")]
+    public void Service_name_is_the_configured_name_else_OTEL_SERVICE_NAME_else_the_assembly_in_lower_case(string? configured, string? otel, string assembly, string expected) =>
+        Assert.Equal(expected, ServiceNames.Resolve(configured, otel, assembly));
 
     [Theory]
     [InlineData(SupervisorOptions.DefaultWorkerInstanceId, "api-3")]

@@ -39,7 +39,7 @@ public sealed partial class NamingTests(TemplateFixture template)
     [InlineData("RealtimeHub.Contracts/RealtimeChannels.cs", "Prefix = \"Contoso.Shop.Realtime\"")]                           // channels
     [InlineData("Supervisor/Telemetry/SupervisorMetrics.cs", "MeterName = \"Contoso.Shop.Supervisor\"")]                    // meters, sources
     [InlineData("ServiceDefaults/Telemetry/TelemetryExtensions.cs", "SourcePrefix = \"Contoso.Shop.\"")]
-    [InlineData("Supervisor.Contracts/Wire/WorkerVariables.cs", "\"CONTOSO_SHOP_STOP_ON_STDIN_EOF\"")]                       // variables
+    [InlineData("Supervisor.Contracts/Wire/WorkerVariables.cs", "\"CONTOSO_SHOP_STOP_ON_STDIN_EOF\"")]                        // variables
     [InlineData("AppHost/AppHost.csproj", "<UserSecretsId>contoso.shop-apphost</UserSecretsId>")]
     public void Name_derived_constants_follow_the_new_name(string file, string expected) =>
         Assert.Contains(expected, template.Full.Read(file), StringComparison.Ordinal);
