@@ -26,7 +26,7 @@ public sealed class SupervisorOptions
     /// <summary><c>auto</c> (one per CPU the process may use, at least 1) or a number from 1 to 64.</summary>
     public string Workers { get; set; } = AutoWorkers;
 
-    /// <summary>RoundRobin by default: even spread and lossless reloads at a small Supervisor cost (README, "Balancing: how connections reach the workers").</summary>
+    /// <summary>RoundRobin by default: even spread and lossless reloads at a small Supervisor cost (docs/balancing.md).</summary>
     public BalancingMode Balancing { get; set; } = BalancingMode.RoundRobin;
 
     /// <summary>Loopback port of the control API; 0 picks a free one (printed at start-up).</summary>

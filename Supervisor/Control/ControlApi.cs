@@ -14,7 +14,7 @@ using ReferenceApp.Supervisor.Workers;
 
 namespace ReferenceApp.Supervisor.Control;
 
-/// <summary>The control API (README, "Control API"): status and commands, loopback only, bearer token.</summary>
+/// <summary>The control API (docs/protocol.md, "Control API"): status and commands, loopback only, bearer token.</summary>
 public static partial class ControlApi
 {
     public static WebApplication MapControlApi(this WebApplication app)

@@ -8,7 +8,7 @@ using ReferenceApp.Web.Telemetry;
 namespace ReferenceApp.Web.Cluster;
 
 /// <summary>
-/// The Web server's side of the Supervisors' control APIs (README, "Control API"): each service's address and token come
+/// The Web server's side of the Supervisors' control APIs (docs/protocol.md, "Control API"): each service's address and token come
 /// from configuration and never leave this server. Status polls are not traced; commands are traced, sent once (a retried
 /// kill would kill the replacement too) and answered as a <see cref="ControlResult"/> a person can read.
 /// </summary>

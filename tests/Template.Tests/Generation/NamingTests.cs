@@ -77,13 +77,16 @@ public sealed partial class NamingTests(TemplateFixture template)
         {
             var readme = solution.Read("README.md");
             Assert.Contains("## Quick start", readme, StringComparison.Ordinal);
-            Assert.Contains("## Where this differs from ARCHITECTURE.md", readme, StringComparison.Ordinal);
+            Assert.Contains("## Where this differs from the intended architecture", readme, StringComparison.Ordinal);
             Assert.DoesNotContain("## Fork it", readme, StringComparison.Ordinal); // a generated solution is not a template
         });
         Assert.Contains("\n## Web\n", template.Full.Read("README.md"), StringComparison.Ordinal);
-        Assert.Contains("\n### RealtimeHub\n", template.Full.Read("README.md"), StringComparison.Ordinal);
+        Assert.Contains("\n## RealtimeHub\n", template.Full.Read("README.md"), StringComparison.Ordinal);
+        Assert.True(template.Full.Exists("docs/web.md") && template.Full.Exists("docs/realtime.md"));
         Assert.DoesNotContain("\n## Web\n", template.Lean.Read("README.md"), StringComparison.Ordinal);
-        Assert.DoesNotContain("\n### RealtimeHub\n", template.WithoutHub.Read("README.md"), StringComparison.Ordinal);
+        Assert.DoesNotContain("\n## RealtimeHub\n", template.WithoutHub.Read("README.md"), StringComparison.Ordinal);
+        Assert.False(template.Lean.Exists("docs/web.md"), "a solution without the Web keeps docs/web.md");
+        Assert.False(template.WithoutHub.Exists("docs/realtime.md"), "a solution without the hub keeps docs/realtime.md");
     }
 
     [Fact]
