@@ -43,6 +43,9 @@ internal sealed record AppHostSettings(int? ApiPort, WorkerCount ApiWorkers, Bal
         ("ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL", 13887),
     ];
 
+    /// <summary>The highest <c>Ports:Base</c> whose every derived port is still a port.</summary>
+    private static readonly int MaxBasePort = IPEndPoint.MaxPort - DashboardUrlSettings.Max(entry => entry.Offset);
+
     /// <summary>Reads and checks the settings; false (the problems printed) when the AppHost must not start.</summary>
     public static bool TryRead(IDistributedApplicationBuilder builder, out AppHostSettings settings)
     {
@@ -53,9 +56,9 @@ internal sealed record AppHostSettings(int? ApiPort, WorkerCount ApiWorkers, Bal
 
         var basePortText = configuration["Ports:Base"] ?? DefaultBasePort.ToString(CultureInfo.InvariantCulture);
         if (!int.TryParse(basePortText, NumberStyles.None, CultureInfo.InvariantCulture, out var basePort)
-            || basePort < 1 || basePort + DashboardUrlSettings.Max(entry => entry.Offset) > IPEndPoint.MaxPort)
+            || basePort < 1 || basePort > MaxBasePort)
         {
-            problems.Add($"Ports:Base must be a port from 1 to {IPEndPoint.MaxPort - DashboardUrlSettings.Max(entry => entry.Offset)} (the dashboard takes Base+13887 to Base+13890), but was '{basePortText}'.");
+            problems.Add($"Ports:Base must be a port from 1 to {MaxBasePort} (the dashboard takes Base+13887 to Base+13890), but was '{basePortText}'.");
             basePort = DefaultBasePort;
         }
 

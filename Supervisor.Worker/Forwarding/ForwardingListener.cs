@@ -1,8 +1,8 @@
-using ReferenceApp.Supervisor.Contracts.Wire;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using ReferenceApp.Supervisor.Contracts.Wire;
 
 namespace ReferenceApp.Supervisor.Worker.Forwarding;
 

@@ -1,5 +1,5 @@
-using ReferenceApp.Supervisor.Contracts.Wire;
 using System.Diagnostics.Metrics;
+using ReferenceApp.Supervisor.Contracts.Wire;
 
 namespace ReferenceApp.Supervisor.Worker.Forwarding;
 

@@ -1,5 +1,5 @@
-using ReferenceApp.Supervisor.Contracts.Wire;
 using System.ComponentModel.DataAnnotations;
+using ReferenceApp.Supervisor.Contracts.Wire;
 
 namespace ReferenceApp.Supervisor.Worker.Forwarding;
 

@@ -1,4 +1,3 @@
-using ReferenceApp.Supervisor.Contracts.Wire;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -6,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Forwarder;
+using ReferenceApp.Supervisor.Contracts.Wire;
 
 namespace ReferenceApp.Supervisor.Worker.Forwarding;
 

@@ -1,10 +1,10 @@
-using ReferenceApp.Supervisor.Contracts.Wire;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Logging;
 using ReferenceApp.Supervisor.Contracts.Interop;
+using ReferenceApp.Supervisor.Contracts.Wire;
 using ReferenceApp.Supervisor.Worker.Interop;
 
 namespace ReferenceApp.Supervisor.Worker.Handoff;

@@ -1,6 +1,6 @@
-using ReferenceApp.Supervisor.Contracts.Wire;
 using System.Net;
 using System.Net.Sockets;
+using ReferenceApp.Supervisor.Contracts.Wire;
 
 namespace ReferenceApp.Supervisor.Worker.Handoff;
 

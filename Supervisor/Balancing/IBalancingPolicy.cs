@@ -1,5 +1,5 @@
-using ReferenceApp.Supervisor.Contracts.Wire;
 using System.Net;
+using ReferenceApp.Supervisor.Contracts.Wire;
 using ReferenceApp.Supervisor.Contracts;
 
 namespace ReferenceApp.Supervisor.Balancing;

@@ -1,8 +1,8 @@
-using ReferenceApp.Supervisor.Contracts.Wire;
 using System.Globalization;
 using System.Net.Sockets;
 using System.Net;
 using Microsoft.Extensions.Logging;
+using ReferenceApp.Supervisor.Contracts.Wire;
 using ReferenceApp.Supervisor.Contracts;
 
 namespace ReferenceApp.Supervisor.Balancing;

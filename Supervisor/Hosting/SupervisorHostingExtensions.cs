@@ -1,4 +1,3 @@
-using ReferenceApp.Supervisor.Contracts.Wire;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -13,10 +12,11 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Instrumentation.AspNetCore;
 using ReferenceApp.ServiceDefaults.Hosting;
-using ReferenceApp.Supervisor.Contracts.Hosting;
 using ReferenceApp.ServiceDefaults.Telemetry;
 using ReferenceApp.Supervisor.Balancing;
 using ReferenceApp.Supervisor.Configuration;
+using ReferenceApp.Supervisor.Contracts.Hosting;
+using ReferenceApp.Supervisor.Contracts.Wire;
 using ReferenceApp.Supervisor.Contracts;
 using ReferenceApp.Supervisor.Control;
 using ReferenceApp.Supervisor.Policies;

@@ -1,9 +1,9 @@
-using ReferenceApp.Supervisor.Contracts.Wire;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using ReferenceApp.Supervisor.Balancing;
 using ReferenceApp.Supervisor.Balancing.Sticky;
+using ReferenceApp.Supervisor.Balancing;
 using ReferenceApp.Supervisor.Configuration;
+using ReferenceApp.Supervisor.Contracts.Wire;
 
 namespace ReferenceApp.Supervisor.Workers;
 

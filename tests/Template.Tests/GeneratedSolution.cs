@@ -1,5 +1,5 @@
-using ReferenceApp.Testing;
 using System.Text.RegularExpressions;
+using ReferenceApp.Testing;
 
 namespace ReferenceApp.Template.Tests;
 
