@@ -195,7 +195,7 @@ internal sealed partial class WorkerPool : IDisposable
         {
             process.Kill("not ready within the start timeout", expected: true);
             return $"Worker {process.InstanceName} (pid {process.ProcessId}) did not report ready within {_options.StartTimeout.TotalSeconds:F0} s. "
-                + $"Does the app call builder.AddServiceDefaults()? Is it an ASP.NET Core app?{Tail(process)}";
+                + $"Does the app call builder.AddSupervision() and app.UseSupervision()? Is it an ASP.NET Core app?{Tail(process)}";
         }
     }
 

@@ -12,6 +12,10 @@ internal static class Misbehaviour
         Environment.GetEnvironmentVariable("TESTWORKER_CRASH_ON_START") == "1"
         || (Environment.GetEnvironmentVariable("TESTWORKER_CRASH_FILE") is { Length: > 0 } file && File.Exists(file));
 
+    /// <summary><c>TESTWORKER_FORGET_USESUPERVISION=1</c>: build the pipeline without <c>app.UseSupervision()</c>, as a careless app would.</summary>
+    public static bool ShouldForgetUseSupervision() =>
+        Environment.GetEnvironmentVariable("TESTWORKER_FORGET_USESUPERVISION") == "1";
+
     // Held for the life of the process: memory the worker never gives back.
     private static readonly List<byte[]> Leaked = [];
     private static readonly Lock LeakLock = new();

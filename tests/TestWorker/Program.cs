@@ -12,7 +12,11 @@ builder.AddServiceDefaults();
 builder.AddSupervision();
 
 var app = builder.Build();
-app.UseSupervision();
+if (!Misbehaviour.ShouldForgetUseSupervision())
+{
+    app.UseSupervision();
+}
+
 app.UseServedByHeader();
 app.UseExceptionHandler();
 app.UseStatusCodePages();

@@ -70,6 +70,20 @@ public sealed class StartupTests
     }
 
     [Fact]
+    public async Task Worker_without_UseSupervision_is_never_ready_and_says_what_to_call()
+    {
+        var port = FreePort.Next();
+        await using var supervisor = ChildProcess.StartSupervisor(SupervisorProcess.Arguments(Apps.TestWorker, port, workers: 2),
+            new Dictionary<string, string?> { ["TESTWORKER_FORGET_USESUPERVISION"] = "1" });
+
+        Assert.True(await supervisor.WaitForExitAsync(ExitDeadline));
+        Assert.Equal(3, supervisor.ExitCode);
+        Assert.Contains("before it was ready", supervisor.Output, StringComparison.Ordinal);
+        Assert.Contains("its pipeline lacks app.UseSupervision()", supervisor.Output, StringComparison.Ordinal);
+        Assert.Empty(ProcessTable.ChildrenOf(supervisor.Pid));
+    }
+
+    [Fact]
     public async Task Project_directory_without_build_output_is_reported_with_the_fix()
     {
         var directory = Directory.CreateTempSubdirectory("supervisor-app-");
