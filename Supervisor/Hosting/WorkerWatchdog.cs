@@ -6,11 +6,13 @@ using ReferenceApp.Supervisor.Workers;
 
 namespace ReferenceApp.Supervisor.Hosting;
 
-/// <summary>Applies the per-process policies on a short tick: start timeout, heartbeat timeout (hung), memory limit.</summary>
+/// <summary>
+/// Applies the per-process health policies on a short tick: heartbeat timeout (hung) and memory limit. The start timeout
+/// is not here: each slot applies it to its own launches (<see cref="StartTimeoutPolicy"/>).
+/// </summary>
 internal sealed partial class WorkerWatchdog(
     WorkerPool pool,
     HeartbeatPolicy heartbeat,
-    StartTimeoutPolicy startTimeout,
     MemoryPolicy memory,
     IOptions<SupervisorOptions> options,
     TimeProvider time,
@@ -37,10 +39,6 @@ internal sealed partial class WorkerWatchdog(
                 if (heartbeat.IsHung(process))
                 {
                     process.Kill(heartbeat.Reason, expected: false);
-                }
-                else if (startTimeout.IsStuck(process))
-                {
-                    process.Kill(startTimeout.Reason, expected: false);
                 }
                 else if (memory.IsOverLimit(process))
                 {

@@ -10,7 +10,6 @@ internal static class PolicyServiceCollectionExtensions
     public static IServiceCollection AddWorkerHealthPolicies(this IServiceCollection services)
     {
         services.AddSingleton(provider => new HeartbeatPolicy(Settings(provider).Heartbeat));
-        services.AddSingleton(provider => new StartTimeoutPolicy(Settings(provider).StartTimeout));
         services.AddSingleton(provider => new MemoryPolicy(Settings(provider).MemoryLimitMb));
         return services;
     }

@@ -13,13 +13,17 @@ internal sealed class HeartbeatPolicy(HeartbeatOptions options)
     public string Reason => $"no heartbeat for {options.Timeout.TotalSeconds:0.#} s (hung)";
 }
 
-/// <summary>A worker that does not report ready within StartTimeout is killed (and, as any crash, restarted with backoff).</summary>
+/// <summary>
+/// The one start-timeout rule: a process that has not reported ready within StartTimeout of its launch is killed as a crash.
+/// Its slot applies it to every launch (the first start, a restart, a replacement), and whoever waits for readiness sees
+/// the exit with this reason. The first start then fails, a restart backs off, a replacement is dropped.
+/// </summary>
 internal sealed class StartTimeoutPolicy(TimeSpan startTimeout)
 {
-    public bool IsStuck(IWorkerProcess process) =>
-        process.State == WorkerState.Starting && process.Uptime > startTimeout;
+    public TimeSpan Timeout => startTimeout;
 
-    public string Reason => $"not ready within {startTimeout.TotalSeconds:0.#} s";
+    public string Reason =>
+        $"not ready within {startTimeout.TotalSeconds:0.#} s (is it an ASP.NET Core app that calls builder.AddSupervision() and app.UseSupervision()?)";
 }
 
 /// <summary>A ready worker whose resident memory exceeds MemoryLimitMb is recycled gracefully (replacement first, then drain).</summary>

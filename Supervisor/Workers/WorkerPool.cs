@@ -59,7 +59,7 @@ internal sealed partial class WorkerPool : IDisposable
     public WorkerSlot? Slot(int index) => Slots.FirstOrDefault(slot => slot.Index == index);
 
     /// <summary>
-    /// Starts <paramref name="count"/> workers and waits until each reported ready. Any that exits or times out first fails
+    /// Starts <paramref name="count"/> workers and waits until each reported ready. Any that exits (or is killed by the start timeout) first fails
     /// the whole start (an app that does not start must fail fast, not restart forever). Returns the problems, none on success.
     /// </summary>
     public async Task<IReadOnlyList<string>> StartAsync(int count, CancellationToken cancellationToken)
@@ -165,10 +165,10 @@ internal sealed partial class WorkerPool : IDisposable
     }
 
     // Each slot gets policies of its own: they keep that slot's backoff and its recent unstable exits.
-    private WorkerSlot NewSlot(int index) => new(index, _factory, _options, () => DesiredWorkers, new RestartPolicy(_options.Restart),
-        new CrashLoopPolicy(_options.CrashLoop, _options.Restart.StableAfter), _metrics, _time, _slotLogger);
+    private WorkerSlot NewSlot(int index) => new(index, _factory, _options, () => DesiredWorkers, new StartTimeoutPolicy(_options.StartTimeout),
+        new RestartPolicy(_options.Restart), new CrashLoopPolicy(_options.CrashLoop, _options.Restart.StableAfter), _metrics, _time, _slotLogger);
 
-    private async Task<string?> StartSlotAsync(WorkerSlot slot, CancellationToken cancellationToken)
+    private static async Task<string?> StartSlotAsync(WorkerSlot slot, CancellationToken cancellationToken)
     {
         IWorkerProcess process;
         try
@@ -180,23 +180,15 @@ internal sealed partial class WorkerPool : IDisposable
             return $"Worker {slot.Index} could not be started: {exception.Message}";
         }
 
-        try
+        // The slot kills a process that overstays the start timeout, so this ends either way.
+        var first = await Task.WhenAny(process.Ready, process.Exited).WaitAsync(cancellationToken);
+        if (first == process.Ready)
         {
-            var first = await Task.WhenAny(process.Ready, process.Exited).WaitAsync(_options.StartTimeout, _time, cancellationToken);
-            if (first == process.Ready)
-            {
-                return null;
-            }
+            return null;
+        }
 
-            var exit = await process.Exited;
-            return $"Worker {process.InstanceName} (pid {process.ProcessId}) exited ({exit.Reason}) before it was ready.{Tail(process)}";
-        }
-        catch (TimeoutException)
-        {
-            process.Kill("not ready within the start timeout", expected: true);
-            return $"Worker {process.InstanceName} (pid {process.ProcessId}) did not report ready within {_options.StartTimeout.TotalSeconds:F0} s. "
-                + $"Does the app call builder.AddSupervision() and app.UseSupervision()? Is it an ASP.NET Core app?{Tail(process)}";
-        }
+        var exit = await process.Exited;
+        return $"Worker {process.InstanceName} (pid {process.ProcessId}) exited ({exit.Reason}) before it was ready.{Tail(process)}";
     }
 
     private static string Tail(IWorkerProcess process) =>

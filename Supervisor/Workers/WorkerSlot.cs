@@ -19,6 +19,7 @@ internal sealed partial class WorkerSlot : IDisposable
     private readonly SupervisorMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly StartTimeoutPolicy _startTimeout;
     private readonly RestartPolicy _restartPolicy;
     private readonly CrashLoopPolicy _crashLoopPolicy;
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -36,13 +37,14 @@ internal sealed partial class WorkerSlot : IDisposable
 
     /// <param name="restartPolicy">This slot's own: it keeps the slot's backoff.</param>
     /// <param name="crashLoopPolicy">This slot's own: it keeps the slot's recent unstable exits.</param>
-    public WorkerSlot(int index, IWorkerFactory factory, SupervisorOptions options, Func<int> workerCount, RestartPolicy restartPolicy,
-        CrashLoopPolicy crashLoopPolicy, SupervisorMetrics metrics, TimeProvider time, ILogger logger)
+    public WorkerSlot(int index, IWorkerFactory factory, SupervisorOptions options, Func<int> workerCount, StartTimeoutPolicy startTimeout,
+        RestartPolicy restartPolicy, CrashLoopPolicy crashLoopPolicy, SupervisorMetrics metrics, TimeProvider time, ILogger logger)
     {
         Index = index;
         _factory = factory;
         _options = options;
         _workerCount = workerCount;
+        _startTimeout = startTimeout;
         _metrics = metrics;
         _time = time;
         _logger = logger;
@@ -260,21 +262,30 @@ internal sealed partial class WorkerSlot : IDisposable
         _stopping.Dispose();
     }
 
-    /// <summary>Null when the process reported ready; else why not (it exited, or the start timeout passed).</summary>
-    private async Task<string?> WaitReadyAsync(IWorkerProcess process, CancellationToken cancellationToken)
+    /// <summary>Null when the process reported ready; else why not (it exited, or was killed by the start timeout).</summary>
+    private static async Task<string?> WaitReadyAsync(IWorkerProcess process, CancellationToken cancellationToken)
     {
         try
         {
-            var first = await Task.WhenAny(process.Ready, process.Exited).WaitAsync(_options.StartTimeout, _time, cancellationToken);
+            var first = await Task.WhenAny(process.Ready, process.Exited).WaitAsync(cancellationToken);
             return first == process.Ready ? null : $"it exited ({(await process.Exited).Reason}) before it was ready";
-        }
-        catch (TimeoutException)
-        {
-            return $"it was not ready within {_options.StartTimeout.TotalSeconds:F0} s";
         }
         catch (OperationCanceledException)
         {
             return "the Supervisor is stopping";
+        }
+    }
+
+    /// <summary>The start timeout, for every launch of this slot: a process not ready in time is killed as a crash.</summary>
+    private async Task EnforceStartTimeoutAsync(IWorkerProcess process)
+    {
+        try
+        {
+            await Task.WhenAny(process.Ready, process.Exited).WaitAsync(_startTimeout.Timeout, _time);
+        }
+        catch (TimeoutException)
+        {
+            process.Kill(_startTimeout.Reason, expected: false);
         }
     }
 
@@ -291,6 +302,7 @@ internal sealed partial class WorkerSlot : IDisposable
             }
         }
 
+        _ = EnforceStartTimeoutAsync(process);
         _ = WatchAsync(process);
         return process;
     }

@@ -7,7 +7,7 @@ using MsOptions = Microsoft.Extensions.Options.Options;
 
 namespace ReferenceApp.Supervisor.Tests.Hosting;
 
-/// <summary>The watchdog's health policies over fake processes and a fake clock: hung, stuck starting, over the memory limit.</summary>
+/// <summary>The watchdog's health policies over fake processes and a fake clock: hung, over the memory limit.</summary>
 [Trait("Tier", "Unit")]
 public sealed class WorkerWatchdogTests : IDisposable
 {
@@ -45,27 +45,6 @@ public sealed class WorkerWatchdogTests : IDisposable
         }
 
         Assert.False(process.WasKilled);
-    }
-
-    [Fact]
-    public async Task Restarted_worker_not_ready_within_the_start_timeout_is_killed_as_a_crash()
-    {
-        // The initial start has its own timeout (the pool's); the watchdog's is for the workers started after it.
-        var first = await StartOneAsync();
-        await _harness.CrashAndAwaitBackoffAsync(first, _harness.Options.Restart.InitialDelay);
-        _harness.Clock.Advance(_harness.Options.Restart.InitialDelay);
-        var process = await _harness.Factory.LaunchAsync(1);
-        await LifecycleHarness.UntilAsync(() => _harness.Pool.Slot(0)!.Current == process, "the restarted worker to take the slot");
-        var watchdog = Watchdog();
-        _harness.Clock.Advance(_harness.Options.StartTimeout);
-        watchdog.Check();
-        Assert.False(process.WasKilled);
-
-        _harness.Clock.Advance(TimeSpan.FromMilliseconds(1));
-        watchdog.Check();
-
-        Assert.Contains("not ready within 10 s", process.KillReason, StringComparison.Ordinal);
-        Assert.False(process.StopRequested);
     }
 
     [Fact]
@@ -111,7 +90,6 @@ public sealed class WorkerWatchdogTests : IDisposable
     private WorkerWatchdog Watchdog()
     {
         var options = _harness.Options;
-        return new WorkerWatchdog(_harness.Pool, new HeartbeatPolicy(options.Heartbeat), new StartTimeoutPolicy(options.StartTimeout),
-            new MemoryPolicy(options.MemoryLimitMb), MsOptions.Create(options), _harness.Clock, NullLogger<WorkerWatchdog>.Instance);
+        return new WorkerWatchdog(_harness.Pool, new HeartbeatPolicy(options.Heartbeat), new MemoryPolicy(options.MemoryLimitMb), MsOptions.Create(options), _harness.Clock, NullLogger<WorkerWatchdog>.Instance);
     }
 }

@@ -88,7 +88,7 @@ internal sealed class LifecycleHarness : IDisposable
 
     public WorkerSlot Slot(int index = 0, int workerCount = 1)
     {
-        var slot = new WorkerSlot(index, Factory, Options, () => workerCount, new RestartPolicy(Options.Restart),
+        var slot = new WorkerSlot(index, Factory, Options, () => workerCount, new StartTimeoutPolicy(Options.StartTimeout), new RestartPolicy(Options.Restart),
             new CrashLoopPolicy(Options.CrashLoop, Options.Restart.StableAfter), Metrics, Clock, NullLogger.Instance);
         _slots.Add(slot);
         return slot;

@@ -72,7 +72,9 @@ public sealed class WorkerPoolTests : IDisposable
         _harness.Clock.Advance(TimeSpan.FromMilliseconds(1));
         var problems = await starting.WaitAsync(LifecycleHarness.Deadline);
 
-        Assert.Contains("did not report ready within 10 s", Assert.Single(problems), StringComparison.Ordinal);
+        var problem = Assert.Single(problems);
+        Assert.Contains("exited (not ready within 10 s", problem, StringComparison.Ordinal);
+        Assert.Contains("app.UseSupervision()", problem, StringComparison.Ordinal);
         Assert.True(silent.WasKilled);
         Assert.False(ready.WasKilled);
     }

@@ -217,7 +217,7 @@ public sealed class WorkerSlotTests : IDisposable
 
         var replacing = slot.ReplaceAsync("reload", CancellationToken.None);
         var replacement = await Factory.LaunchAsync(1);
-        await Clock.TimerSetAsync(_harness.Options.StartTimeout);
+        await Clock.TimerSetAsync(_harness.Options.StartTimeout, count: 2);
         Clock.Advance(_harness.Options.StartTimeout - Tick);
         Assert.False(replacing.IsCompleted);
         Clock.Advance(Tick);
@@ -226,9 +226,33 @@ public sealed class WorkerSlotTests : IDisposable
         Assert.Equal(ReplaceResult.Failed, outcome.Result);
         Assert.Contains("not ready within 10 s", outcome.Problem, StringComparison.Ordinal);
         Assert.True(replacement.WasKilled);
-        Assert.True(replacement.StopRequested, "the failed replacement's exit is expected, not a crash to restart");
         Assert.Same(old, slot.Current);
         Assert.False(old.StopAsked.IsCompleted);
+        // The replacement never served: its death is not the slot's crash, so nothing restarts it.
+        Clock.Advance(TimeSpan.FromHours(1));
+        Assert.Equal(2, Factory.Launched.Count);
+        Assert.Equal(WorkerState.Ready, slot.Status().State);
+    }
+
+    [Fact]
+    public async Task Restarted_process_not_ready_within_the_start_timeout_is_killed_as_a_crash_and_restarted_after_backoff()
+    {
+        var (slot, first) = await _harness.ServingSlotAsync();
+        await _harness.CrashAndAwaitBackoffAsync(first, TimeSpan.FromSeconds(1));
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        var stuck = await Factory.LaunchAsync(1);
+        await Clock.TimerSetAsync(_harness.Options.StartTimeout, count: 2);
+        Clock.Advance(_harness.Options.StartTimeout - Tick);
+        Assert.False(stuck.WasKilled);
+
+        var backoffsBefore = Clock.TimersSet(TimeSpan.FromSeconds(2));
+        Clock.Advance(Tick);
+        await LifecycleHarness.UntilAsync(() => stuck.WasKilled, "the start timeout to kill the process");
+        await Clock.TimerSetAsync(TimeSpan.FromSeconds(2), backoffsBefore + 1);
+
+        Assert.Contains("not ready within 10 s", stuck.KillReason, StringComparison.Ordinal);
+        Assert.False(stuck.StopRequested, "a worker that never got ready is restarted like any crash");
+        Assert.Equal(WorkerState.Backoff, slot.Status().State);
     }
 
     [Fact]
