@@ -2,7 +2,7 @@
 # The whole benchmark matrix with one command: builds Release, installs the Node peers from the lockfile, runs every
 # peer under every load and writes docs/benchmarks/results.md, results.json and throughput.svg.
 # Needs: .NET 10 SDK, Node.js 20+ with npm, wrk and clang (apt-get install wrk clang zlib1g-dev). Takes about 40 minutes with the defaults.
-# Settings (environment): BENCH_WORKERS=2 BENCH_SECONDS=8 BENCH_WARMUP_SECONDS=4 BENCH_WARMUP_MAX_SECONDS=20 BENCH_CPU_MS=100
+# Settings (environment): BENCH_WORKERS=2 BENCH_SECONDS=8 BENCH_WARMUP_SECONDS=4 BENCH_WARMUP_MAX_SECONDS=60 BENCH_JIT_QUIET_SHARE=0.02 BENCH_CPU_MS=100
 #   BENCH_PEERS=kestrel,supervisor-reuseport,supervisor-roundrobin,supervisor-roundrobin-jit,supervisor-sticky,aspire-replicas,node-cluster,pm2,node-single
 #   BENCH_LOADS=keepalive,close,cpu  BENCH_QUIET_WAIT_SECONDS=0  BENCH_OUT=docs/benchmarks  BENCH_SKIP_BUILD=1
 set -euo pipefail

@@ -1,14 +1,14 @@
 #!/usr/bin/env node
 // The benchmark matrix: every peer under every load, one after another on the same machine, then the report.
 // Run through bench/run.sh, which builds first. Settings (environment):
-//   BENCH_WORKERS=2  BENCH_SECONDS=8  BENCH_WARMUP_SECONDS=4 (at least; until steady)  BENCH_WARMUP_MAX_SECONDS=20  BENCH_ROUNDS=5  BENCH_CPU_MS=100  BENCH_CPU_CONNECTIONS=<workers>
+//   BENCH_WORKERS=2  BENCH_SECONDS=8  BENCH_WARMUP_SECONDS=4 (at least; until steady)  BENCH_WARMUP_MAX_SECONDS=60  BENCH_JIT_QUIET_SHARE=0.02  BENCH_ROUNDS=5  BENCH_CPU_MS=100  BENCH_CPU_CONNECTIONS=<workers>
 //   BENCH_BUSY_CORES=0.1 (other work, in cores, above which a cell is measured again)  BENCH_RETRIES=2
 //   BENCH_PEERS=kestrel,supervisor-reuseport,...  BENCH_LOADS=keepalive,close,cpu   (default: all)
 //   BENCH_QUIET_WAIT_SECONDS=0 (wait up to this long for a quiet machine)  BENCH_OUT=docs/benchmarks
 import fs from 'node:fs';
 import path from 'node:path';
 import { runWrk } from './wrk.mjs';
-import { freePort, isListening, eventually, rssBytes, cpuMilliseconds, machineCpu, ownCpuMilliseconds } from './procfs.mjs';
+import { freePort, isListening, eventually, rssBytes, cpuMilliseconds, machineCpu, ownCpuMilliseconds, threadCpuMilliseconds } from './procfs.mjs';
 import { machineFacts, machineLoad, waitForQuiet } from './machine.mjs';
 import { root, singleKestrel, supervisor, aspireReplicas, nodeCluster, pm2Cluster, nodeSingle } from './peers.mjs';
 import { writeReport } from './report.mjs';
@@ -17,7 +17,10 @@ const setting = (name, fallback) => process.env[name] ?? fallback;
 const workers = Number(setting('BENCH_WORKERS', '2'));
 const seconds = Number(setting('BENCH_SECONDS', '8'));
 const warmupSeconds = Number(setting('BENCH_WARMUP_SECONDS', '4'));
-const warmupMaxSeconds = Number(setting('BENCH_WARMUP_MAX_SECONDS', '20'));
+const warmupMaxSeconds = Number(setting('BENCH_WARMUP_MAX_SECONDS', '60'));
+// A .NET peer is warm when its background JIT has (almost) nothing left to recompile: at most this share of one core, per
+// process, over a 2 s window.
+const jitQuietShare = Number(setting('BENCH_JIT_QUIET_SHARE', '0.02'));
 const cpuMs = Number(setting('BENCH_CPU_MS', '100'));
 // One connection per worker: /api/work spins until 100 ms of wall-clock time have passed, so with more requests in flight
 // than cores, .NET's thread pool time-slices several spins and each request gets less than 100 ms of CPU, while a Node
@@ -98,7 +101,7 @@ function split(before, after) {
 async function measure(peer, running, load, port) {
   const url = `http://127.0.0.1:${port}${load.path}`;
   const wrkOptions = { url, threads: load.threads, connections: load.connections, headers: load.headers };
-  const warmUp = await warmUpUntilSteady(wrkOptions);
+  const warmUp = await warmUpUntilSteady(running, wrkOptions);
   const servedBefore = await running.served();
   const loadBefore = machineLoad();
   const stopSampler = startRssSampler(running);
@@ -138,27 +141,40 @@ async function measure(peer, running, load, port) {
   };
   log(`${peer.id} / ${load.id}: ${Math.round(cell.requestsPerSecond)} req/s, p50 ${cell.p50Ms} ms, p99 ${cell.p99Ms} ms, `
     + `CPU ${cell.cpuMsPerRequest?.toFixed(3)} ms/request, `
-    + `failed ${cell.failed}, split ${cell.split.map((s) => `${(s.share * 100).toFixed(1)}%`).join('/') || '-'}, `
+    + `warm-up ${warmUp.seconds} s${warmUp.jitQuiet ? '' : ' (JIT still busy)'}, failed ${cell.failed}, split ${cell.split.map((s) => `${(s.share * 100).toFixed(1)}%`).join('/') || '-'}, `
     + `other work ${machine.foreignCores} cores, steal ${machine.stealCores}, load ${machine.loadBefore}${machine.busy ? ' BUSY' : ''}`);
   return cell;
 }
 
 /**
- * Load until the rate is steady: 2 s windows, at least BENCH_WARMUP_SECONDS in all, until three windows in a row agree within
- * 5 %, at most BENCH_WARMUP_MAX_SECONDS. A fresh .NET process runs tier-0 code first and recompiles its hot methods in the
- * background (tiered compilation with dynamic PGO); on 2 busy cores that takes seconds, twice as long with two worker
- * processes to tier up, and a fixed 3 s warm-up measured some cells half-compiled: the "bimodal" rates of earlier runs.
+ * Load until the peer is warm: 2 s windows, at least BENCH_WARMUP_SECONDS in all, at most BENCH_WARMUP_MAX_SECONDS, until
+ * three windows in a row agree within 5 % and, for .NET, the JIT is done. A fresh .NET process runs tier-0 code first,
+ * then instrumented code, then recompiles its hot methods in the background (tiered compilation with dynamic PGO). On 2
+ * cores that wrk and the peer keep busy, the JIT's thread is starved: two worker processes took 30-40 s to finish, while
+ * the rate could hold steady for three windows at half speed. A rate-only warm-up measured such half-compiled cells at
+ * 0.4× single Kestrel (the "bimodal" rates of earlier runs), so the JIT thread's own CPU is the second condition.
  */
-async function warmUpUntilSteady(wrkOptions) {
+async function warmUpUntilSteady(running, wrkOptions) {
   const windows = [];
+  const jitShares = [];
   const started = performance.now();
   const elapsed = () => (performance.now() - started) / 1000;
+  const jitMs = () => running.processes().filter((p) => p.role === 'worker')
+    .map((p) => threadCpuMilliseconds(p.pid, '.NET Tiered Com'));
   while (elapsed() < warmupMaxSeconds) {
+    const before = jitMs();
+    const windowStarted = performance.now();
     windows.push(Math.round((await runWrk({ ...wrkOptions, seconds: 2 })).requestsPerSecond));
+    const after = jitMs();
+    const windowMs = performance.now() - windowStarted;
+    // The busiest process's JIT, as a share of one core (0 for Node: it has no such thread).
+    const share = after.reduce((max, ms, i) => Math.max(max, (ms - (before[i] ?? ms)) / windowMs), 0);
+    jitShares.push(Math.round(share * 1000) / 1000);
     const recent = windows.slice(-3);
-    if (elapsed() >= warmupSeconds && recent.length === 3 && Math.max(...recent) - Math.min(...recent) <= 0.05 * Math.max(...recent)) break;
+    const steady = recent.length === 3 && Math.max(...recent) - Math.min(...recent) <= 0.05 * Math.max(...recent);
+    if (elapsed() >= warmupSeconds && steady && share <= jitQuietShare) break;
   }
-  return { seconds: Math.round(elapsed() * 10) / 10, windows };
+  return { seconds: Math.round(elapsed() * 10) / 10, windows, jitShares, jitQuiet: jitShares.at(-1) <= jitQuietShare };
 }
 
 /** One cell from its rounds: means of rates, latencies and CPU; sums of requests and failures; peak RSS; split over all rounds. */
@@ -198,6 +214,7 @@ function combine(rounds) {
     busyRounds: rounds.filter((c) => c.machine?.busy).length,
     startSecondsMedian: median(rounds.map((c) => c.startSeconds)),
     warmUpSecondsMedian: median(rounds.map((c) => c.warmUp?.seconds)),
+    jitBusyRounds: rounds.filter((c) => c.warmUp && !c.warmUp.jitQuiet).length,
     // The widest a worker's share strayed from an even split in any round, in percentage points.
     splitDeviationMax: Math.max(0, ...rounds.flatMap((c) => c.split.map((row) => Math.abs(row.share - 1 / c.workers) * 100))),
     foreignCoresMax: Math.max(...rounds.map((c) => c.machine?.foreignCores ?? 0)),
@@ -255,7 +272,7 @@ async function main() {
     .map((load) => combine(measured.filter((c) => c.peer === peer.id && c.load === load.id))));
   const after = machineLoad();
   const run = {
-    facts, settings: { workers, seconds, warmupSeconds, warmupMaxSeconds, rounds, cpuMs, cpuConnections, busyCores, retries }, loadBefore: before, loadAfter: after,
+    facts, settings: { workers, seconds, warmupSeconds, warmupMaxSeconds, jitQuietShare, rounds, cpuMs, cpuConnections, busyCores, retries }, loadBefore: before, loadAfter: after,
     durationSeconds: Math.round((Date.now() - started) / 1000), peers: peers.map((p) => ({ id: p.id, label: p.label })),
     loads: loads.map((l) => ({ id: l.id, label: l.label })), cells, measured,
   };

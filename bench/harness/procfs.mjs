@@ -34,6 +34,29 @@ export function cpuMilliseconds(pid) {
 }
 
 /**
+ * CPU time, in milliseconds, that the threads of <pid> named <threadName> (/proc/<pid>/task/<tid>/comm) have used so far.
+ * .NET names its background JIT thread ".NET Tiered Com": its CPU shows whether hot code is still being recompiled.
+ */
+export function threadCpuMilliseconds(pid, threadName) {
+  let total = 0;
+  let tasks;
+  try {
+    tasks = fs.readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return 0;
+  }
+  for (const tid of tasks) {
+    try {
+      if (fs.readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim() !== threadName) continue;
+      total += cpuMilliseconds(`${pid}/task/${tid}`) ?? 0;
+    } catch {
+      // The thread ended meanwhile.
+    }
+  }
+  return total;
+}
+
+/**
  * The whole machine's CPU time so far, in milliseconds: busy (user, nice, system, irq, softirq) and stolen by the
  * hypervisor (steal). See proc(5), /proc/stat, the first "cpu" line.
  */

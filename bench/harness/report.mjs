@@ -41,7 +41,7 @@ export function markdown(run, chartFile) {
   lines.push(`| Load generator | ${facts.wrk}, on the same machine |`);
   lines.push(`| Load average (1 min) | ${loadBefore.loadAverage1m} before, ${loadAfter.loadAverage1m} after${loadBefore.quiet === false ? ' - the machine never got quiet: treat the numbers as noisy' : ''} |`);
   lines.push('');
-  lines.push(`Each cell: a warm-up of 2 s windows until three in a row agree within 5 % (at least ${settings.warmupSeconds} s, at most ${settings.warmupMaxSeconds ?? '-'} s; "warm-up s" is the median it took), then ${settings.seconds} s measured by \`wrk --latency\`, in `
+  lines.push(`Each cell: a warm-up of 2 s windows until three in a row agree within 5 % and, for .NET, the busiest process's background JIT thread used at most ${((settings.jitQuietShare ?? 0.02) * 100).toFixed(0)} % of a core in the last window (at least ${settings.warmupSeconds} s, at most ${settings.warmupMaxSeconds ?? '-'} s; "warm-up s" is the median it took, and "JIT busy" counts rounds that reached the cap first), then ${settings.seconds} s measured by \`wrk --latency\`, in `
     + `${settings.rounds} round(s) (peers in forward order, then reversed, so a drifting background load favours none); the `
     + 'table shows the median of the rounds with their minimum and maximum; × Kestrel is the median of each round\'s rate over the same round\'s single Kestrel. '
     + `A cell is measured again (up to ${settings.retries ?? 0} times) when other work used more than ${settings.busyCores ?? '-'} cores during it, or the hypervisor stole as much; "busy rounds" counts those that never came out quiet. `
@@ -66,7 +66,7 @@ export function markdown(run, chartFile) {
         ? `${cell.ratioToKestrelMedian.toFixed(2)}×${ratios.length > 1 ? ` (${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)})` : ''}`
         : '-';
       lines.push(`| ${load.label} | ${cell.peerLabel} | ${rate(cell.requestsPerSecondMedian ?? cell.requestsPerSecond)}${spread} | ${fixed(cell.p50Ms, 2)} | ${fixed(cell.p99Ms, 2)} `
-        + `| ${cell.failed} | ${fixed(cell.cpuMsPerRequest, cell.cpuMsPerRequest >= 10 ? 1 : 3)} | ${rssText(cell.processes)} | ${splitText(cell)} | ${ratio(cell, run.cells, 'node-cluster')} | ${kestrelRatio} | ${fixed(cell.startSecondsMedian, 1)} | ${fixed(cell.warmUpSecondsMedian, 0)} | ${cell.busyRounds ?? 0} of ${cell.rounds} (other work ≤ ${fixed(cell.foreignCoresMax, 2)} cores) |`);
+        + `| ${cell.failed} | ${fixed(cell.cpuMsPerRequest, cell.cpuMsPerRequest >= 10 ? 1 : 3)} | ${rssText(cell.processes)} | ${splitText(cell)} | ${ratio(cell, run.cells, 'node-cluster')} | ${kestrelRatio} | ${fixed(cell.startSecondsMedian, 1)} | ${fixed(cell.warmUpSecondsMedian, 0)}${cell.jitBusyRounds ? ` (JIT busy in ${cell.jitBusyRounds})` : ''} | ${cell.busyRounds ?? 0} of ${cell.rounds} (other work ≤ ${fixed(cell.foreignCoresMax, 2)} cores) |`);
     }
   }
   lines.push('', `![Requests per second per peer and load](${chartFile})`, '');
