@@ -7,12 +7,12 @@ Signals.RestoreDefaultHandling();
 
 // Arguments go through the Supervisor's own parser (friendly switches, unknown ones rejected), not the host's.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
-if ((builder.AddSupervisorCommandLine(args) ?? builder.ValidateSupervisorSettings()) is { } exitNow)
+if (builder.ReadSupervisorSettings(args, out var settings) is { } exitNow)
 {
     return exitNow;
 }
 
-builder.AddSupervisor();
+builder.AddSupervisor(settings!);
 
 var app = builder.Build();
 if (await app.PrepareSupervisorAsync() is { } failed)

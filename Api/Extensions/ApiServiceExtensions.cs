@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 #if (!NoRealtime)
 using ReferenceApp.Api.Broadcasts;
 #endif
@@ -17,8 +16,12 @@ public static class ApiServiceExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
+        // Kestrel reads its limits while the host is being built, before ValidateOnStart checks every options class at
+        // once; reading ApiOptions through IOptions here would report its problem alone. So the limit is bound as
+        // configured, and a bad value stops the start with every other problem a moment later.
         builder.Services.AddOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>()
-            .Configure<IOptions<ApiOptions>>((kestrel, api) => kestrel.Limits.MaxRequestBodySize = api.Value.MaxRequestBodyBytes);
+            .Configure<IConfiguration>((kestrel, configuration) => kestrel.Limits.MaxRequestBodySize =
+                (configuration.GetSection(ApiOptions.SectionName).Get<ApiOptions>() ?? new ApiOptions()).MaxRequestBodyBytes);
 
         builder.Services.AddOpenApi();
         builder.Services.AddSingleton<LocalCounter>();

@@ -52,8 +52,8 @@ public static class SessionStateExtensions
             session.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             // The session is what the endpoints that use it do; it is not optional tracking.
             session.Cookie.IsEssential = true;
-            session.IdleTimeout = TimeSpan.FromMinutes(state.Value.IdleTimeoutMinutes);
-            session.IOTimeout = TimeSpan.FromSeconds(state.Value.IoTimeoutSeconds);
+            session.IdleTimeout = state.Value.IdleTimeout;
+            session.IOTimeout = state.Value.IoTimeout;
         });
 
         return builder;

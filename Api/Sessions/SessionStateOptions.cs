@@ -13,15 +13,15 @@ public sealed class SessionStateOptions
     public string CookieName { get; set; } = "referenceapp-session";
 
     /// <summary>A session unused for this long expires in Redis (sliding expiration).</summary>
-    [Range(1, 7 * 24 * 60, ErrorMessage = "Api:Session:IdleTimeoutMinutes must be between 1 minute and 7 days (10080).")]
-    public int IdleTimeoutMinutes { get; set; } = 20;
+    [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00", ErrorMessage = "Api:Session:IdleTimeout must be between 00:01:00 and 7.00:00:00 (7 days).")]
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(20);
 
     /// <summary>
     /// Longest wait for Redis when loading or saving a session. The Redis client already fails fast while disconnected;
     /// this bounds the other case, a Redis that accepts the command and then stalls, so a request never hangs on it.
     /// </summary>
-    [Range(1, 60, ErrorMessage = "Api:Session:IoTimeoutSeconds must be between 1 and 60.")]
-    public int IoTimeoutSeconds { get; set; } = 3;
+    [Range(typeof(TimeSpan), "00:00:01", "00:01:00", ErrorMessage = "Api:Session:IoTimeout must be between 00:00:01 and 00:01:00.")]
+    public TimeSpan IoTimeout { get; set; } = TimeSpan.FromSeconds(3);
 
     /// <summary>Most distinct items one cart holds.</summary>
     [Range(1, 1000, ErrorMessage = "Api:Session:MaxCartLines must be between 1 and 1000.")]

@@ -11,12 +11,12 @@ public static class BalancingServiceCollectionExtensions
     /// <summary>The modes this build implements; the settings validator rejects the others with a clear message.</summary>
     public static IReadOnlySet<BalancingMode> SupportedModes { get; } = new HashSet<BalancingMode> { BalancingMode.ReusePort, BalancingMode.RoundRobin, BalancingMode.Sticky };
 
-    public static IServiceCollection AddBalancingPolicy(this IServiceCollection services, Func<IServiceProvider, BalancingMode> mode)
+    /// <param name="sticky">The Sticky policy's settings, already checked (they are part of the Supervisor's).</param>
+    public static IServiceCollection AddBalancingPolicy(this IServiceCollection services, BalancingMode mode, StickyOptions sticky)
     {
-        services.AddOptions<StickyOptions>().BindConfiguration(StickyOptions.SectionName).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<StickyOptions>, StickyOptionsValidator>();
+        services.AddSingleton(Options.Create(sticky));
         services.AddSingleton<ForwardingDirectory>();
-        return services.AddSingleton<IBalancingPolicy>(provider => mode(provider) switch
+        return services.AddSingleton<IBalancingPolicy>(provider => mode switch
         {
             BalancingMode.ReusePort => ActivatorUtilities.CreateInstance<ReusePortPolicy>(provider),
             BalancingMode.RoundRobin => ActivatorUtilities.CreateInstance<RoundRobinPolicy>(provider),

@@ -1,5 +1,6 @@
 using System.Globalization;
 using ReferenceApp.Supervisor.Balancing;
+using ReferenceApp.Supervisor.Balancing.Sticky;
 using ReferenceApp.Supervisor.Contracts;
 
 namespace ReferenceApp.Supervisor.Configuration;
@@ -66,6 +67,32 @@ public sealed class SupervisorOptions
     public CrashLoopOptions CrashLoop { get; set; } = new();
 
     public HeartbeatOptions Heartbeat { get; set; } = new();
+
+    /// <summary>The Sticky policy's peek (<c>Supervisor:Sticky</c>); read whatever the policy, used only by Sticky.</summary>
+    public StickyOptions Sticky { get; set; } = new();
+
+    /// <summary>
+    /// Every setting of the section by its path below <c>Supervisor</c>, the nested ones as <c>Group:Setting</c>: what
+    /// <see cref="SupervisorSettings"/> accepts; any other key is reported as a typo. A test keeps it equal to the properties.
+    /// </summary>
+    internal static readonly IReadOnlySet<string> Settings = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+    {
+        nameof(App), nameof(Port), nameof(Address), nameof(Workers), nameof(Balancing), nameof(ControlPort), nameof(ControlToken),
+        nameof(Name), nameof(WorkerInstanceId), nameof(StartTimeout), nameof(DrainTimeout), nameof(MemoryLimitMb),
+        $"{nameof(Restart)}:{nameof(RestartOptions.InitialDelay)}", $"{nameof(Restart)}:{nameof(RestartOptions.Multiplier)}",
+        $"{nameof(Restart)}:{nameof(RestartOptions.MaxDelay)}", $"{nameof(Restart)}:{nameof(RestartOptions.StableAfter)}",
+        $"{nameof(CrashLoop)}:{nameof(CrashLoopOptions.MaxUnstableExits)}", $"{nameof(CrashLoop)}:{nameof(CrashLoopOptions.Window)}",
+        $"{nameof(Heartbeat)}:{nameof(HeartbeatOptions.Interval)}", $"{nameof(Heartbeat)}:{nameof(HeartbeatOptions.Timeout)}",
+        $"{nameof(Sticky)}:{nameof(StickyOptions.PeekTimeout)}", $"{nameof(Sticky)}:{nameof(StickyOptions.MaxHeadBytes)}",
+        $"{nameof(Sticky)}:{nameof(StickyOptions.MaxPendingConnections)}",
+    };
+
+    internal static bool IsSetting(string path) => Settings.Contains(path);
+
+    internal static bool IsSettingGroup(string path) => Settings.Any(setting => setting.StartsWith(path + ":", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary><see cref="AppArguments"/> binds a list: its keys are indexes (<c>AppArguments:0</c>).</summary>
+    internal static bool IsListSetting(string path) => path.Equals(nameof(AppArguments), StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The worker count <see cref="Workers"/> asks for; call only after validation.</summary>
     public int ResolveWorkerCount() =>

@@ -1,17 +1,19 @@
 using System.Globalization;
 using System.Net;
-using Microsoft.Extensions.Options;
 using ReferenceApp.Supervisor.Balancing;
-using ReferenceApp.Supervisor.Workers;
+using ReferenceApp.Supervisor.Balancing.Sticky;
 
 namespace ReferenceApp.Supervisor.Configuration;
 
-/// <summary>Checks every setting at once, so an operator sees one clear message per problem (not the first only).</summary>
-internal sealed class SupervisorOptionsValidator : IValidateOptions<SupervisorOptions>
+/// <summary>
+/// Checks every value at once, so an operator sees one clear message per problem (not the first only). Whether the app
+/// resolves is <see cref="SupervisorSettings"/>' check, done once with the resolution it keeps.
+/// </summary>
+internal static class SupervisorOptionsValidator
 {
     private static readonly TimeSpan MaxTimeout = TimeSpan.FromHours(1);
 
-    public ValidateOptionsResult Validate(string? name, SupervisorOptions options)
+    public static IReadOnlyList<string> Check(SupervisorOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
@@ -19,10 +21,6 @@ internal sealed class SupervisorOptionsValidator : IValidateOptions<SupervisorOp
         if (string.IsNullOrWhiteSpace(options.App))
         {
             failures.Add("--app (Supervisor:App) is required: the worker app's built .dll or its project directory.");
-        }
-        else if (!WorkerApplication.TryResolve(options.App, out _, out var appProblem))
-        {
-            failures.Add(appProblem);
         }
 
         if (options.Port is < 1 or > 65535)
@@ -104,7 +102,8 @@ internal sealed class SupervisorOptionsValidator : IValidateOptions<SupervisorOp
             failures.Add("Supervisor:Heartbeat:Timeout must be at least twice Supervisor:Heartbeat:Interval, or one late heartbeat kills a healthy worker.");
         }
 
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        StickyOptionsValidator.Check(options.Sticky, failures);
+        return failures;
     }
 
     private static bool IsValidWorkers(string? workers) =>

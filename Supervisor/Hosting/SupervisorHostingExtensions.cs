@@ -28,10 +28,15 @@ namespace ReferenceApp.Supervisor.Hosting;
 /// <summary>Wires the Supervisor: command line, settings, workers, policies, control API endpoint and telemetry.</summary>
 public static class SupervisorHostingExtensions
 {
-    /// <summary>Adds the command line to configuration; an exit code when the process should end now (--help, bad arguments).</summary>
-    public static int? AddSupervisorCommandLine(this WebApplicationBuilder builder, string[] args)
+    /// <summary>
+    /// Reads the settings once, before anything is built: the command line (added to configuration, above the environment
+    /// and appsettings.json), bound and checked by <see cref="SupervisorSettings.Read"/>. Returns the exit code to end with
+    /// now (0 after --help; 2 after printing every problem, one line each), or null with <paramref name="settings"/> set.
+    /// </summary>
+    public static int? ReadSupervisorSettings(this WebApplicationBuilder builder, string[] args, out SupervisorSettings? settings)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        settings = null;
         var parsed = CommandLineSwitches.Parse(args);
         if (parsed.HelpRequested)
         {
@@ -45,42 +50,20 @@ public static class SupervisorHostingExtensions
         }
 
         builder.Configuration.AddInMemoryCollection(parsed.Settings);
-        return null;
-    }
-
-    /// <summary>
-    /// Checks every setting before anything is built or started: one message per problem on stderr, and the exit code
-    /// to end with; null when the settings are valid. Unknown settings (a typo in Supervisor__Wokers) are problems too.
-    /// </summary>
-    public static int? ValidateSupervisorSettings(this WebApplicationBuilder builder)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        var options = new SupervisorOptions();
-        try
-        {
-            builder.Configuration.GetSection(SupervisorOptions.SectionName).Bind(options, binder => binder.ErrorOnUnknownConfiguration = true);
-        }
-        catch (InvalidOperationException exception) when (exception.Message.Contains(nameof(BinderOptions.ErrorOnUnknownConfiguration), StringComparison.Ordinal))
-        {
-            var unknown = exception.Message[(exception.Message.LastIndexOf(": ", StringComparison.Ordinal) + 2)..];
-            return Fail([$"Unknown Supervisor setting(s) {unknown}: check the spelling (Supervisor__<Setting>, or the Supervisor section of appsettings.json)."]);
-        }
-        catch (InvalidOperationException exception)
-        {
-            return Fail([exception.InnerException?.InnerException is { } cause ? $"{exception.Message} {cause.Message}" : exception.Message]);
-        }
-
-        var result = new SupervisorOptionsValidator().Validate(null, options);
-        return result.Failed ? Fail(result.Failures) : null;
+        settings = SupervisorSettings.Read(builder.Configuration, out var problems);
+        return settings is null ? Fail(problems) : null;
     }
 
     private static bool IsStatusPoll(HttpRequest request) =>
         HttpMethods.IsGet(request.Method) && request.Path.StartsWithSegments("/status", StringComparison.OrdinalIgnoreCase);
 
-    public static WebApplicationBuilder AddSupervisor(this WebApplicationBuilder builder)
+    /// <param name="settings">From <see cref="ReadSupervisorSettings"/>: read and checked once, used as they are.</param>
+    public static WebApplicationBuilder AddSupervisor(this WebApplicationBuilder builder, SupervisorSettings settings)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(settings);
         var services = builder.Services;
+        var options = settings.Options;
 
         builder.Logging.AddSimpleConsole(console =>
         {
@@ -89,7 +72,7 @@ public static class SupervisorHostingExtensions
         });
         // One line per control request would drown the workers' own output on the Supervisor's console.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        builder.ConfigureOpenTelemetry(SupervisorIdentity(builder.Configuration));
+        builder.ConfigureOpenTelemetry(SupervisorIdentity(settings.ServiceName));
         // The AppHost and the dashboard poll GET /status every second: tracing it would bury every real trace.
         services.Configure<AspNetCoreTraceInstrumentationOptions>(tracing =>
         {
@@ -98,21 +81,12 @@ public static class SupervisorHostingExtensions
         });
         builder.AddParentWatchdog();
 
-        services.AddOptions<SupervisorOptions>()
-            .BindConfiguration(SupervisorOptions.SectionName, binder => binder.ErrorOnUnknownConfiguration = true)
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<SupervisorOptions>, SupervisorOptionsValidator>();
-        // Read raw: the host needs this while it is built, before the settings are validated (PrepareSupervisorAsync).
-        var drainTimeout = TimeSpan.TryParse(builder.Configuration[$"{SupervisorOptions.SectionName}:{nameof(SupervisorOptions.DrainTimeout)}"],
-            CultureInfo.InvariantCulture, out var configured) ? configured : new SupervisorOptions().DrainTimeout;
-        services.Configure<HostOptions>(host => host.ShutdownTimeout = drainTimeout + TimeSpan.FromSeconds(10));
+        services.AddSingleton(settings);
+        services.AddSingleton(Options.Create(options));
+        services.AddSingleton(settings.App);
+        services.Configure<HostOptions>(host => host.ShutdownTimeout = options.DrainTimeout + TimeSpan.FromSeconds(10));
 
         services.TryAddTimeProvider();
-        services.AddSingleton(provider =>
-        {
-            var app = provider.GetRequiredService<IOptions<SupervisorOptions>>().Value.App!;
-            return WorkerApplication.TryResolve(app, out var resolved, out var problem) ? resolved : throw new InvalidOperationException(problem);
-        });
         services.AddSingleton<RuntimeDirectory>();
         services.AddSingleton<WorkerLauncher>();
         services.AddSingleton<IWorkerFactory, WorkerFactory>();
@@ -122,13 +96,12 @@ public static class SupervisorHostingExtensions
         services.AddSingleton<WorkerWatchdog>();
         services.AddSingleton<SupervisorMetrics>();
         services.AddSingleton<ControlToken>();
-        services.AddBalancingPolicy(provider => provider.GetRequiredService<IOptions<SupervisorOptions>>().Value.Balancing);
+        services.AddBalancingPolicy(options.Balancing, options.Sticky);
         services.AddHostedService<SupervisorService>();
 
         // The control API: loopback only, on the configured port (0 = any free one), whatever ASPNETCORE_URLS says.
         builder.WebHost.UseUrls();
-        services.AddOptions<KestrelServerOptions>().Configure<IOptions<SupervisorOptions>>((kestrel, supervisor) =>
-            kestrel.Listen(IPAddress.Loopback, supervisor.Value.ControlPort));
+        services.Configure<KestrelServerOptions>(kestrel => kestrel.Listen(IPAddress.Loopback, options.ControlPort));
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, SupervisorControlJson.Default));
         return builder;
@@ -173,17 +146,9 @@ public static class SupervisorHostingExtensions
         }
     }
 
-    /// <summary>
-    /// The Supervisor reports as the service it supervises, instance <c>name-supervisor</c>, beside its workers: the same
-    /// name by the same rule (<see cref="ServiceNames.Resolve"/>), from the same app.
-    /// </summary>
-    private static WorkerIdentity SupervisorIdentity(ConfigurationManager configuration)
+    /// <summary>The Supervisor reports as the service it supervises, instance <c>name-supervisor</c>, beside its workers.</summary>
+    private static WorkerIdentity SupervisorIdentity(string name)
     {
-        // An --app that does not resolve is reported by the options' validation; the name only needs a fallback until then.
-        var appPath = configuration[$"{SupervisorOptions.SectionName}:{nameof(SupervisorOptions.App)}"];
-        var assemblyName = appPath is { Length: > 0 } && WorkerApplication.TryResolve(appPath, out var app, out _) ? app.AssemblyName : "supervisor";
-        var name = ServiceNames.Resolve(configuration[$"{SupervisorOptions.SectionName}:{nameof(SupervisorOptions.Name)}"],
-            configuration[ServiceNames.Variable], assemblyName);
         using var self = Process.GetCurrentProcess();
         return new WorkerIdentity(name, $"{name}-supervisor", null, null, Environment.ProcessId,
             new DateTimeOffset(self.StartTime.ToUniversalTime(), TimeSpan.Zero));

@@ -9,8 +9,7 @@ namespace ReferenceApp.Supervisor.Workers;
 
 /// <summary>Launches worker processes of the configured app with the worker contract's environment.</summary>
 internal sealed class WorkerFactory(
-    IOptions<SupervisorOptions> options,
-    WorkerApplication app,
+    SupervisorSettings settings,
     RuntimeDirectory runtimeDirectory,
     WorkerLauncher launcher,
     IBalancingPolicy balancer,
@@ -20,19 +19,15 @@ internal sealed class WorkerFactory(
 {
     private long _launches;
 
-    /// <summary>The workers' service name: --name, else OTEL_SERVICE_NAME, else the app's assembly name lower-cased.</summary>
-    public string ServiceName { get; } = ResolveServiceName(options.Value, app);
+    public string ServiceName => settings.ServiceName;
 
     public async Task<IWorkerProcess> StartAsync(int index, int workerCount)
     {
-        var settings = options.Value;
+        var options = settings.Options;
         var identity = new WorkerIdentityPlan(index, workerCount, ServiceName, $"{ServiceName}-{index}",
-            settings.FormatWorkerInstanceId(ServiceName, index));
-        var plan = new WorkerStartPlan(app, settings.AppArguments.ToArray(), identity, Interlocked.Increment(ref _launches),
-            runtimeDirectory.Path, settings.Heartbeat.Interval, settings.DrainTimeout);
+            options.FormatWorkerInstanceId(ServiceName, index));
+        var plan = new WorkerStartPlan(settings.App, options.AppArguments.ToArray(), identity, Interlocked.Increment(ref _launches),
+            runtimeDirectory.Path, options.Heartbeat.Interval, options.DrainTimeout);
         return await WorkerProcess.StartAsync(plan, launcher, balancer, peers, time, logger);
     }
-
-    internal static string ResolveServiceName(SupervisorOptions options, WorkerApplication app) =>
-        ServiceNames.Resolve(options.Name, Environment.GetEnvironmentVariable(ServiceNames.Variable), app.AssemblyName);
 }

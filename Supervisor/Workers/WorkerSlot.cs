@@ -283,9 +283,13 @@ internal sealed partial class WorkerSlot : IDisposable
         {
             await Task.WhenAny(process.Ready, process.Exited).WaitAsync(_startTimeout.Timeout, _time);
         }
-        catch (TimeoutException)
+        catch (TimeoutException) when (!process.Ready.IsCompleted)
         {
             process.Kill(_startTimeout.Reason, expected: false);
+        }
+        catch (TimeoutException)
+        {
+            // Ready just as the deadline passed (its completion was still on its way to this wait): nothing to enforce.
         }
     }
 

@@ -1,8 +1,6 @@
-using Microsoft.Extensions.Options;
-
 namespace ReferenceApp.Supervisor.Balancing.Sticky;
 
-/// <summary>How the sticky policy peeks at new connections: configuration section <c>Supervisor:Sticky</c>.</summary>
+/// <summary>How the sticky policy peeks at new connections: configuration section <c>Supervisor:Sticky</c>, part of <c>SupervisorOptions</c>.</summary>
 public sealed class StickyOptions
 {
     public const string SectionName = "Supervisor:Sticky";
@@ -21,13 +19,12 @@ public sealed class StickyOptions
     public int MaxPendingConnections { get; set; } = 4096;
 }
 
-/// <summary>Rejects sticky settings that cannot work, with what to change.</summary>
-internal sealed class StickyOptionsValidator : IValidateOptions<StickyOptions>
+/// <summary>Rejects sticky settings that cannot work, with what to change; part of the Supervisor's one settings check.</summary>
+internal static class StickyOptionsValidator
 {
-    public ValidateOptionsResult Validate(string? name, StickyOptions options)
+    public static void Check(StickyOptions options, List<string> failures)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var failures = new List<string>();
         if (options.PeekTimeout <= TimeSpan.Zero || options.PeekTimeout > TimeSpan.FromMinutes(5))
         {
             failures.Add($"{SectionNameOf(nameof(options.PeekTimeout))} must be more than 0 and at most 00:05:00, but was {options.PeekTimeout}.");
@@ -42,8 +39,6 @@ internal sealed class StickyOptionsValidator : IValidateOptions<StickyOptions>
         {
             failures.Add($"{SectionNameOf(nameof(options.MaxPendingConnections))} must be from 1 to 1000000, but was {options.MaxPendingConnections}.");
         }
-
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
     private static string SectionNameOf(string property) => $"{StickyOptions.SectionName}:{property}";

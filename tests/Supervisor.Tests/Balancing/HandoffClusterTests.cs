@@ -120,6 +120,7 @@ public sealed class HandoffClusterTests
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/api/whoami", UriKind.Relative));
         request.Headers.ConnectionClose = true;
+
         if (cookie is not null)
         {
             request.Headers.Add("Cookie", $"{HandoffProtocol.AffinityCookieName}={cookie}");

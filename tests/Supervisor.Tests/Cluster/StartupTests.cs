@@ -41,6 +41,24 @@ public sealed class StartupTests
     }
 
     [Fact]
+    public async Task Sticky_settings_in_the_environment_are_checked_with_the_rest()
+    {
+        // Supervisor:Sticky:* belongs to the Supervisor's section: a bad value is named, a good one is taken (both used to be
+        // rejected as unknown settings).
+        await using var bad = ChildProcess.StartSupervisor(["--app", Apps.TestWorker, "--port", "1234", "--balancing", "Sticky"],
+            new Dictionary<string, string?> { ["Supervisor__Sticky__PeekTimeout"] = "00:00:00", ["Supervisor__Sticky__MaxHedBytes"] = "1" });
+        Assert.True(await bad.WaitForExitAsync(ExitDeadline));
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("Supervisor:Sticky:PeekTimeout must be more than 0", bad.Output, StringComparison.Ordinal);
+        Assert.Contains("Unknown setting 'Supervisor:Sticky:MaxHedBytes'", bad.Output, StringComparison.Ordinal);
+
+        await using var good = await SupervisorProcess.StartAsync(Apps.TestWorker, workers: 1, arguments: ["--balancing", "Sticky"],
+            environment: new Dictionary<string, string?> { ["Supervisor__Sticky__PeekTimeout"] = "00:00:05", ["Supervisor__Sticky__MaxHeadBytes"] = "4096" });
+        using var response = await good.Public.GetAsync(new Uri("/alive", UriKind.Relative));
+        Assert.True(response.IsSuccessStatusCode, $"GET /alive answered {response.StatusCode}");
+    }
+
+    [Fact]
     public async Task Port_held_by_another_process_fails_fast()
     {
         using var foreign = new TcpListener(IPAddress.Loopback, 0);

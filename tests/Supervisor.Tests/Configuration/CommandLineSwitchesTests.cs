@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Options;
 using ReferenceApp.Supervisor.Configuration;
 
 namespace ReferenceApp.Supervisor.Tests.Configuration;
@@ -36,25 +35,6 @@ public sealed class CommandLineSwitchesTests
             "Unexpected argument 'stray'. Options start with --; worker arguments go after '--'.",
             "The control token is not accepted on the command line (other users can read it there): set Supervisor__ControlToken.",
         ], result.Errors);
-    }
-
-    [Fact]
-    public void Validator_reports_every_problem_at_once()
-    {
-        var options = new SupervisorOptions { Port = 0, Workers = "many", Address = "somewhere", MemoryLimitMb = -1 };
-        options.Heartbeat.Timeout = TimeSpan.FromSeconds(1);
-
-        var result = new SupervisorOptionsValidator().Validate(null, options);
-
-        Assert.True(result.Failed);
-        var failures = result.Failures!.ToArray();
-        Assert.Contains(failures, failure => failure.StartsWith("--app (Supervisor:App) is required", StringComparison.Ordinal));
-        Assert.Contains(failures, failure => failure.StartsWith("--port (Supervisor:Port)", StringComparison.Ordinal));
-        Assert.Contains(failures, failure => failure.StartsWith("--workers (Supervisor:Workers)", StringComparison.Ordinal));
-        Assert.Contains(failures, failure => failure.StartsWith("--address (Supervisor:Address)", StringComparison.Ordinal));
-        Assert.Contains(failures, failure => failure.StartsWith("--memory-limit-mb", StringComparison.Ordinal));
-        Assert.Contains(failures, failure => failure.StartsWith("Supervisor:Heartbeat:Timeout must be at least twice", StringComparison.Ordinal));
-        Assert.Equal(6, failures.Length);
     }
 
     private static SupervisorOptions Bind(IReadOnlyDictionary<string, string?> settings)
