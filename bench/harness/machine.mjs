@@ -1,7 +1,7 @@
 // The facts a reader needs to compare their numbers with ours: cores, CPU, memory, kernel, runtimes, tools, load.
 import fs from 'node:fs';
 import os from 'node:os';
-import { run } from './children.mjs';
+import { run, onCleanup } from './children.mjs';
 import { processTable } from './procfs.mjs';
 
 const safe = (action) => {
@@ -45,3 +45,30 @@ export async function waitForQuiet(limit, deadlineSeconds, log) {
     await new Promise((r) => setTimeout(r, 30_000));
   }
 }
+
+const autogroupPath = '/proc/sys/kernel/sched_autogroup_enabled';
+
+/**
+ * Scheduler autogroups off for the run, and back as they were however it ends. With them on, the kernel shares CPU
+ * fairly between sessions rather than threads, and every peer runs in a session of its own (a process group the harness
+ * can stop as one), apart from wrk's: under a new connection per request, where wrk needs a full core, that halved the
+ * Supervisor's rate (9,000-12,000 against 21,000-27,000 req/s started in wrk's session), an artifact of the bench, not of
+ * the product. Returns what the report states: "off (was on)", "off", or why it stayed on.
+ */
+export function schedulerAutogroupsOff() {
+  let before;
+  try {
+    before = fs.readFileSync(autogroupPath, 'utf8').trim();
+  } catch {
+    return 'not in this kernel';
+  }
+  if (before === '0') return 'off';
+  try {
+    fs.writeFileSync(autogroupPath, '0');
+  } catch {
+    return 'ON (not root: peers in sessions of their own compete with wrk as groups; new-connection figures are low)';
+  }
+  onCleanup(() => fs.writeFileSync(autogroupPath, before));
+  return 'off for the run (was on)';
+}
+

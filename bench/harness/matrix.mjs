@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { runWrk } from './wrk.mjs';
 import { freePort, isListening, eventually, rssBytes, cpuMilliseconds, machineCpu, ownCpuMilliseconds, threadCpuMilliseconds } from './procfs.mjs';
-import { machineFacts, machineLoad, waitForQuiet } from './machine.mjs';
+import { machineFacts, machineLoad, waitForQuiet, schedulerAutogroupsOff } from './machine.mjs';
 import { root, singleKestrel, supervisor, aspireReplicas, nodeCluster, pm2Cluster, nodeSingle } from './peers.mjs';
 import { writeReport } from './report.mjs';
 
@@ -240,7 +240,8 @@ async function main() {
   const loads = pick(allLoads, 'BENCH_LOADS');
   const quietWait = Number(setting('BENCH_QUIET_WAIT_SECONDS', '0'));
   const before = quietWait > 0 ? await waitForQuiet(3, quietWait, log) : machineLoad();
-  const facts = machineFacts(root);
+  const facts = { ...machineFacts(root), autogroups: schedulerAutogroupsOff() };
+  log(`scheduler autogroups: ${facts.autogroups}`);
   log(`${peers.length} peers × ${loads.length} loads, ${seconds} s each after ${warmupSeconds} s warm-up; load average ${before.loadAverage1m}`);
   const measured = [];
   const started = Date.now();

@@ -39,6 +39,7 @@ export function markdown(run, chartFile) {
   lines.push(`| .NET | SDK ${facts.dotnetSdk}, ASP.NET Core ${facts.dotnetRuntime} (Release build, Server GC defaults) |`);
   lines.push(`| Node.js | ${facts.node}, Express ${facts.express}, PM2 ${facts.pm2} |`);
   lines.push(`| Load generator | ${facts.wrk}, on the same machine |`);
+  lines.push(`| Scheduler autogroups | ${facts.autogroups ?? 'on (not checked by this run)'} |`);
   lines.push(`| Load average (1 min) | ${loadBefore.loadAverage1m} before, ${loadAfter.loadAverage1m} after${loadBefore.quiet === false ? ' - the machine never got quiet: treat the numbers as noisy' : ''} |`);
   lines.push('');
   lines.push(`Each cell: a warm-up of 2 s windows until, for .NET, the busiest process's background JIT thread (".NET Tiered Com") used at most ${((settings.jitQuietShare ?? 0.02) * 100).toFixed(0)} % of a core in two windows in a row, and for Node three windows in a row agree within 5 % (at least ${settings.warmupSeconds} s, at most ${settings.warmupMaxSeconds ?? '-'} s; "warm-up s" is the median it took, and "JIT busy" counts rounds that reached the cap first), then ${settings.seconds} s measured by \`wrk --latency\`, in `
