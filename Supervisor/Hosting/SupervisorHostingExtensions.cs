@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -16,7 +15,6 @@ using ReferenceApp.ServiceDefaults.Telemetry;
 using ReferenceApp.Supervisor.Balancing;
 using ReferenceApp.Supervisor.Configuration;
 using ReferenceApp.Supervisor.Contracts.Hosting;
-using ReferenceApp.Supervisor.Contracts.Wire;
 using ReferenceApp.Supervisor.Contracts;
 using ReferenceApp.Supervisor.Control;
 using ReferenceApp.Supervisor.Policies;
