@@ -12,7 +12,12 @@ public static class DotnetCommand
     /// </summary>
     private static readonly string[] InheritedPrefixes = ["MSBUILD", "VSTEST", "TESTINGPLATFORM", "DOTNET_HOST_PATH", "_DOTNET"];
 
-    public static async Task<ChildProcess> RunAsync(string workingDirectory, IEnumerable<string> arguments, TimeSpan deadline,
+    public static Task<ChildProcess> RunAsync(string workingDirectory, IEnumerable<string> arguments, TimeSpan deadline,
+        IReadOnlyDictionary<string, string?>? environment = null) =>
+        RunAsync(workingDirectory, "dotnet", arguments, deadline, environment);
+
+    /// <summary>Runs <paramref name="fileName"/> (the CLI, or a script that calls it, such as <c>./test.sh</c>) to its end.</summary>
+    public static async Task<ChildProcess> RunAsync(string workingDirectory, string fileName, IEnumerable<string> arguments, TimeSpan deadline,
         IReadOnlyDictionary<string, string?>? environment = null)
     {
         var variables = new Dictionary<string, string?>(StringComparer.Ordinal);
@@ -30,22 +35,28 @@ public static class DotnetCommand
         }
 
         var list = arguments.ToList();
-        var process = ChildProcess.Start($"dotnet {list[0]}", "dotnet", list, variables, workingDirectory: workingDirectory);
+        var command = $"{fileName} {string.Join(' ', list)}";
+        var process = ChildProcess.Start(list.Count > 0 ? $"{fileName} {list[0]}" : fileName, fileName, list, variables, workingDirectory: workingDirectory);
         if (!await process.WaitForExitAsync(deadline))
         {
             await process.DisposeAsync();
-            throw new TimeoutException($"'dotnet {string.Join(' ', list)}' did not finish within {deadline.TotalSeconds:F0} s:\n{Quoted(process.Output)}");
+            throw new TimeoutException($"'{command}' did not finish within {deadline.TotalSeconds:F0} s:\n{Quoted(process.Output)}");
         }
 
         return process;
     }
 
-    /// <summary>As <see cref="RunAsync"/>, and asserts exit code 0.</summary>
-    public static async Task<string> SucceedAsync(string workingDirectory, IEnumerable<string> arguments, TimeSpan deadline,
+    /// <summary>As <see cref="RunAsync(string, IEnumerable{string}, TimeSpan, IReadOnlyDictionary{string, string?}?)"/>, and asserts exit code 0.</summary>
+    public static Task<string> SucceedAsync(string workingDirectory, IEnumerable<string> arguments, TimeSpan deadline,
+        IReadOnlyDictionary<string, string?>? environment = null) =>
+        SucceedAsync(workingDirectory, "dotnet", arguments, deadline, environment);
+
+    /// <summary>As <see cref="RunAsync(string, string, IEnumerable{string}, TimeSpan, IReadOnlyDictionary{string, string?}?)"/>, and asserts exit code 0.</summary>
+    public static async Task<string> SucceedAsync(string workingDirectory, string fileName, IEnumerable<string> arguments, TimeSpan deadline,
         IReadOnlyDictionary<string, string?>? environment = null)
     {
-        await using var process = await RunAsync(workingDirectory, arguments, deadline, environment);
-        Assert.True(process.ExitCode == 0, $"'dotnet {string.Join(' ', arguments)}' exited with {process.ExitCode}:\n{Quoted(process.Output)}");
+        await using var process = await RunAsync(workingDirectory, fileName, arguments, deadline, environment);
+        Assert.True(process.ExitCode == 0, $"'{fileName} {string.Join(' ', arguments)}' exited with {process.ExitCode}:\n{Quoted(process.Output)}");
         return process.Output;
     }
 

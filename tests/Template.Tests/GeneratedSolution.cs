@@ -28,8 +28,11 @@ public sealed partial class GeneratedSolution
     /// <summary>The options it was made with, after <c>-n Name</c>.</summary>
     public IReadOnlyList<string> Options { get; }
 
-    /// <summary>The solution file, the target when no project is named.</summary>
-    public string SolutionFile => $"{Name}.slnx";
+    /// <summary>
+    /// The solution file, the target when no project is named: the name as a namespace spells it (<c>fabrikam-lean</c> writes
+    /// <c>fabrikam_lean.slnx</c>), since that is how the scripts and docs in it name it.
+    /// </summary>
+    public string SolutionFile => System.IO.Path.GetFileName(System.IO.Directory.GetFiles(Directory, "*.slnx").Single());
 
     /// <summary>
     /// Builds the solution (or one project and what it references) the first time it is asked; later callers wait for that build.
@@ -53,8 +56,8 @@ public sealed partial class GeneratedSolution
             .Where(file => !BuildOutput().IsMatch(file));
 
     /// <summary>
-    /// Runs its tests that match <paramref name="filter"/>, in the solution or one test project; returns the runner's output,
-    /// asserting that tests ran and passed.
+    /// Runs its tests that match <paramref name="filter"/>, in the solution or one test project; returns the runner's output
+    /// (quoted), asserting that tests ran and passed.
     /// </summary>
     public async Task<string> TestAsync(string filter, TimeSpan deadline, string? project = null)
     {
@@ -62,9 +65,28 @@ public sealed partial class GeneratedSolution
         var output = await DotnetCommand.SucceedAsync(Directory,
             ["test", project ?? SolutionFile, "-c", "Debug", "--no-build", "-nologo", "-m:1", "--filter", filter], deadline);
         var passed = PassedCount().Matches(output).Sum(match => int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
-        Assert.True(passed > 0, $"No test of {Name} matched '{filter}':\n{output}");
-        return output;
+        Assert.True(passed > 0, $"No test of {Name} matched '{filter}':\n{DotnetCommand.Quoted(output)}");
+        return DotnetCommand.Quoted(output);
     }
+
+    /// <summary>
+    /// Runs <c>./test.sh --fast</c>, the fast half of the README's test command, as its owner would; returns its output quoted,
+    /// asserting that it ends with its summary line and that tests ran and all passed.
+    /// </summary>
+    public async Task<string> FastTestCommandAsync(TimeSpan deadline)
+    {
+        // RunAnalyzers=false, as BuildAsync builds: so that one build serves both (see there). No node reuse: no MSBuild
+        // server outlives the test.
+        var output = await DotnetCommand.SucceedAsync(Directory, Path("test.sh"), ["--fast"], deadline,
+            new Dictionary<string, string?> { ["RunAnalyzers"] = "false", ["MSBUILDDISABLENODEREUSE"] = "1" });
+        var summary = FastTestSummary().Match(output.TrimEnd());
+        Assert.True(summary.Success, $"./test.sh --fast of {Name} did not end with its summary line:\n{DotnetCommand.Quoted(output)}");
+        Assert.True(int.Parse(summary.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) > 0, $"./test.sh --fast of {Name} ran no test");
+        return DotnetCommand.Quoted(output);
+    }
+
+    [GeneratedRegex(@"Tests: (\d+) passed, 0 failed, \d+ skipped$")]
+    private static partial Regex FastTestSummary();
 
     [GeneratedRegex(@"(^|/)(bin|obj)/")]
     private static partial Regex BuildOutput();

@@ -14,7 +14,10 @@ public sealed class TemplateFixture : IAsyncLifetime
     /// <summary><c>dotnet new referenceapp -n Contoso.Shop</c>: the whole system, renamed.</summary>
     public GeneratedSolution Full { get; private set; } = null!;
 
-    /// <summary>Every option turned: no Web, no hub, two workers, Sticky, and a base port of its own.</summary>
+    /// <summary>
+    /// Every option turned: no Web, no hub, two workers, Sticky, and a base port of its own; and a kebab-case name
+    /// (<c>fabrikam-lean</c>), as many repositories are named, which is not a namespace as it stands.
+    /// </summary>
     public GeneratedSolution Lean { get; private set; } = null!;
 
     /// <summary>The Web kept, the hub left out.</summary>
@@ -30,7 +33,7 @@ public sealed class TemplateFixture : IAsyncLifetime
     {
         await DotnetCommand.SucceedAsync(_root, ["new", "install", RepositoryPaths.Root], TimeSpan.FromMinutes(2), TemplateHome);
         Full = await NewAsync("Contoso.Shop");
-        Lean = await NewAsync("Fabrikam.Lean", "--no-web", "--no-realtime", "--workers", "2", "--default-balancing", "Sticky",
+        Lean = await NewAsync("fabrikam-lean", "--no-web", "--no-realtime", "--workers", "2", "--default-balancing", "Sticky",
             "--base-port", LeanBasePort.ToString(CultureInfo.InvariantCulture));
         WithoutHub = await NewAsync("Northwind.Pages", "--no-realtime");
     }
@@ -42,11 +45,20 @@ public sealed class TemplateFixture : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    private async Task<GeneratedSolution> NewAsync(string name, params string[] options)
+    /// <summary><c>dotnet new referenceapp -n <paramref name="name"/></c> with <paramref name="options"/>, into a folder of its own.</summary>
+    public async Task<GeneratedSolution> NewAsync(string name, params string[] options)
     {
         var directory = Path.Combine(_root, name);
         await DotnetCommand.SucceedAsync(_root, ["new", "referenceapp", "-n", name, "-o", directory, .. options], TimeSpan.FromMinutes(2), TemplateHome);
         return new GeneratedSolution(name, directory, options);
+    }
+
+    /// <summary>As <see cref="NewAsync"/>, for options <c>dotnet new</c> should refuse: its exit code and output.</summary>
+    public async Task<(int ExitCode, string Output)> RefusedNewAsync(string name, params string[] options)
+    {
+        await using var run = await DotnetCommand.RunAsync(_root, ["new", "referenceapp", "-n", name, "-o", Path.Combine(_root, name), .. options],
+            TimeSpan.FromMinutes(2), TemplateHome);
+        return (run.ExitCode, run.Output);
     }
 }
 

@@ -12,9 +12,16 @@ namespace ReferenceApp.Template.Tests.Generated;
 public sealed class GeneratedSolutionTests(TemplateFixture template, ITestOutputHelper output)
 {
     [Fact]
-    public async Task Renamed_solution_builds_and_passes_its_unit_tier()
+    public async Task Renamed_solution_builds_and_passes_its_own_fast_test_command()
     {
-        var result = await template.Full.TestAsync("Tier=Unit", TimeSpan.FromMinutes(5));
+        var result = await template.Full.FastTestCommandAsync(TimeSpan.FromMinutes(8));
+        output.WriteLine(result);
+    }
+
+    [Fact]
+    public async Task Lean_solution_with_a_kebab_case_name_builds_and_passes_its_own_fast_test_command()
+    {
+        var result = await template.Lean.FastTestCommandAsync(TimeSpan.FromMinutes(8));
         output.WriteLine(result);
     }
 
@@ -63,7 +70,7 @@ public sealed class GeneratedSolutionTests(TemplateFixture template, ITestOutput
                     }
 
                     pids.Add(ServedBy.Pid(response));
-                    affinity ??= response.Headers.TryGetValues("Set-Cookie", out var cookies) ? cookies.FirstOrDefault(c => c.StartsWith("fabrikam.lean-affinity=", StringComparison.Ordinal)) : null;
+                    affinity ??= response.Headers.TryGetValues("Set-Cookie", out var cookies) ? cookies.FirstOrDefault(c => c.StartsWith("fabrikam_lean-affinity=", StringComparison.Ordinal)) : null;
                     return pids.Count >= 2 && affinity is not null;
                 }
                 catch (HttpRequestException)

@@ -29,6 +29,31 @@ public sealed partial class NamingTests(TemplateFixture template)
         Assert.Contains("namespace Contoso.Shop.Supervisor.Workers;", full.Read("Supervisor/Workers/WorkerSlot.cs"), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_kebab_case_name_is_spelled_as_a_namespace_in_file_names_and_sources_alike()
+    {
+        var lean = template.Lean; // -n fabrikam-lean
+        Assert.Equal("fabrikam_lean.slnx", lean.SolutionFile);
+        Assert.True(lean.Exists("tests/fabrikam_lean.Testing/fabrikam_lean.Testing.csproj"));
+        Assert.Contains("<RootNamespace>fabrikam_lean.Api</RootNamespace>", lean.Read("Api/Api.csproj"), StringComparison.Ordinal);
+        Assert.Contains("\"fabrikam_lean-affinity\"", lean.Read("Supervisor.Contracts/Wire/HandoffProtocol.cs"), StringComparison.Ordinal);
+        Assert.Contains("\"FABRIKAM_LEAN_STOP_ON_STDIN_EOF\"", lean.Read("Supervisor.Contracts/Wire/WorkerVariables.cs"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_path_the_solution_file_and_the_test_command_name_exists()
+    {
+        foreach (var solution in new[] { template.Full, template.Lean, template.WithoutHub })
+        {
+            var projects = SolutionEntry().Matches(solution.Read(solution.SolutionFile)).Select(match => match.Groups[1].Value).ToList();
+            Assert.NotEmpty(projects);
+            Assert.All(projects, project => Assert.True(solution.Exists(project), $"{solution.SolutionFile} names {project}, which {solution.Name} lacks"));
+
+            var scripted = ScriptedSolution().Matches(solution.Read("test.sh")).Select(match => match.Groups[1].Value).Distinct().ToList();
+            Assert.Equal([solution.SolutionFile], scripted);
+        }
+    }
+
     [Theory]
     [InlineData("Api/Sessions/SessionStateExtensions.cs", "\"Contoso.Shop:session:\"")]                                  // Redis key prefix
     [InlineData("Api/Counters/SharedCounter.cs", "\"Contoso.Shop:counters:shared\"")]                                     // Redis key
@@ -98,6 +123,12 @@ public sealed partial class NamingTests(TemplateFixture template)
             Assert.True(mode.HasFlag(UnixFileMode.UserExecute), $"{script} is not executable ({mode})");
         }
     }
+
+    [GeneratedRegex("<Project Path=\"([^\"]+)\"")]
+    private static partial Regex SolutionEntry();
+
+    [GeneratedRegex(@"dotnet (?:build|test) (\S+\.slnx)")]
+    private static partial Regex ScriptedSolution();
 
     [GeneratedRegex("referenceapp", RegexOptions.IgnoreCase)]
     private static partial Regex OldName();

@@ -32,6 +32,25 @@ public sealed class OptionsTests(TemplateFixture template)
     }
 
     [Fact]
+    public async Task ReusePort_balancing_is_written_to_the_AppHost_settings()
+    {
+        var solution = await template.NewAsync("Tailspin.Kernel", "--default-balancing", "ReusePort");
+        using var settings = AppHostSettings(solution);
+        Assert.Equal("ReusePort", settings.RootElement.GetProperty("Balancing").GetProperty("Api").GetString());
+    }
+
+    [Theory]
+    [InlineData("--default-balancing", "Random", "'Random' is not a valid value", "RoundRobin", "Sticky", "ReusePort")]
+    [InlineData("--base-port", "five", "Cannot parse argument 'five' for option '--base-port'")]
+    public async Task A_value_the_option_cannot_take_is_refused_with_what_it_can(string option, string value, params string[] explanation)
+    {
+        var (exitCode, output) = await template.RefusedNewAsync("Tailspin.Refused", option, value);
+        Assert.NotEqual(0, exitCode);
+        Assert.All(explanation, words => Assert.Contains(words, output, StringComparison.Ordinal));
+        Assert.False(Directory.Exists(Path.Combine(Path.GetDirectoryName(template.Full.Directory)!, "Tailspin.Refused")), "a refused dotnet new wrote a folder");
+    }
+
+    [Fact]
     public void No_realtime_leaves_out_the_hub_its_contracts_its_tests_and_the_broadcast()
     {
         foreach (var solution in new[] { template.Lean, template.WithoutHub })
