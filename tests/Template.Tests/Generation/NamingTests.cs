@@ -77,6 +77,7 @@ public sealed partial class NamingTests(TemplateFixture template)
             string[] unwanted = [".git", ".template.config", "tests/Template.Tests", "bench/results", "Web/node_modules"];
             Assert.All(unwanted, path => Assert.False(solution.Exists(path), $"{solution.Name} has {path}"));
             Assert.DoesNotContain(solution.Files(), file => file.Contains("TestResults", StringComparison.Ordinal) || file.EndsWith(".trx", StringComparison.Ordinal));
+            Assert.DoesNotContain(solution.Files(), file => file.StartsWith("docs/benchmarks/", StringComparison.Ordinal) && file.EndsWith(".json", StringComparison.Ordinal)); // raw benchmark output
             Assert.Empty(solution.BuildOutputAtCreation);
         }
     }
