@@ -116,6 +116,32 @@ public sealed partial class NamingTests(TemplateFixture template)
     }
 
     [Fact]
+    public void Readme_and_docs_speak_only_of_the_services_the_solution_has()
+    {
+        string[] hub = ["RealtimeHub", "SignalR hub", "localhost:5090", "Ports:Realtime", "/api/broadcast"];
+        string[] web = ["Blazor front end", "localhost:5000", "Ports:Web", "\nWeb/ "];
+        AssertMentions(template.Full, "README.md", present: [.. hub, .. web]);
+        AssertMentions(template.WithoutHub, "README.md", present: web, absent: hub);
+        AssertMentions(template.Lean, "README.md", absent: [.. hub, .. web]);
+
+        // The Api's endpoint tables list no broadcast, and the pages written for the whole system say what does not apply.
+        AssertMentions(template.Lean, "docs/services.md", absent: ["/api/broadcast"]);
+        AssertMentions(template.Lean, "docs/sessions.md", absent: ["/api/broadcast"]);
+        AssertMentions(template.Lean, "docs/apphost.md", present: ["This solution was made without the Web or the hub"], absent: ["var realtime =", "var web ="]);
+        AssertMentions(template.Full, "docs/apphost.md", present: ["var realtime =", "var web ="], absent: ["This solution was made without"]);
+        AssertMentions(template.WithoutHub, "docs/web.md", present: ["This solution was made without the hub"]);
+    }
+
+    private static void AssertMentions(GeneratedSolution solution, string file, string[]? present = null, string[]? absent = null)
+    {
+        var text = solution.Read(file);
+        var missing = (present ?? []).Where(words => !text.Contains(words, StringComparison.Ordinal)).ToList();
+        var stray = (absent ?? []).Where(words => text.Contains(words, StringComparison.Ordinal)).ToList();
+        Assert.True(missing.Count == 0 && stray.Count == 0,
+            $"{solution.Name}/{file}: lacks [{string.Join(", ", missing)}]; names what it does not have: [{string.Join(", ", stray)}]");
+    }
+
+    [Fact]
     public void Scripts_stay_executable()
     {
         foreach (var script in new[] { "test.sh", ".ci/run", "bench/run.sh" })
