@@ -47,7 +47,6 @@ public static class ServiceDefaultsExtensions
     /// <summary>Stamps every response with <c>X-Served-By: service/instance pid=N</c>, so a client sees which worker answered.</summary>
     public static IApplicationBuilder UseServedByHeader(this IApplicationBuilder app) => app.UseMiddleware<ServedByHeaderMiddleware>();
 
-
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);

@@ -35,12 +35,11 @@ public static class DotnetCommand
         }
 
         var list = arguments.ToList();
-        var command = $"{fileName} {string.Join(' ', list)}";
         var process = ChildProcess.Start(list.Count > 0 ? $"{fileName} {list[0]}" : fileName, fileName, list, variables, workingDirectory: workingDirectory);
         if (!await process.WaitForExitAsync(deadline))
         {
             await process.DisposeAsync();
-            throw new TimeoutException($"'{command}' did not finish within {deadline.TotalSeconds:F0} s:\n{Quoted(process.Output)}");
+            throw new TimeoutException($"'{fileName} {string.Join(' ', list)}' did not finish within {deadline.TotalSeconds:F0} s:\n{Quoted(process.Output)}");
         }
 
         return process;

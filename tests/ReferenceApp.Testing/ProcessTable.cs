@@ -15,6 +15,19 @@ public static class ProcessTable
     /// <summary>True while the process exists and is not a zombie.</summary>
     public static bool IsAlive(int pid) => Stat(pid) is { State: not 'Z' };
 
+    /// <summary>The process's command line, arguments joined by spaces (/proc/[pid]/cmdline), or null when it is gone.</summary>
+    public static string? CommandLine(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/cmdline").Replace('\0', ' ').Trim();
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Resident set size in bytes (VmRSS in /proc/[pid]/status), or null when the process is gone.</summary>
     public static long? ResidentBytes(int pid)
     {

@@ -13,6 +13,7 @@ public sealed partial class GeneratedSolution
         Name = name;
         Directory = directory;
         Options = options;
+        SolutionFile = System.IO.Path.GetFileName(System.IO.Directory.GetFiles(directory, "*.slnx").Single());
         BuildOutputAtCreation = System.IO.Directory.EnumerateDirectories(directory, "*", SearchOption.AllDirectories)
             .Where(folder => System.IO.Path.GetFileName(folder) is "bin" or "obj")
             .ToList();
@@ -32,7 +33,7 @@ public sealed partial class GeneratedSolution
     /// The solution file, the target when no project is named: the name as a namespace spells it (<c>fabrikam-lean</c> writes
     /// <c>fabrikam_lean.slnx</c>), since that is how the scripts and docs in it name it.
     /// </summary>
-    public string SolutionFile => System.IO.Path.GetFileName(System.IO.Directory.GetFiles(Directory, "*.slnx").Single());
+    public string SolutionFile { get; }
 
     /// <summary>
     /// Builds the solution (or one project and what it references) the first time it is asked; later callers wait for that build.

@@ -137,15 +137,5 @@ public sealed class AppHostProcessTests(ITestOutputHelper output)
         await Eventually.TrueAsync(() => appHost.Ports.All.All(port => !FreePort.IsListening(port)), deadline, "every port of the run to be free");
     }
 
-    private static string CommandLine(int pid)
-    {
-        try
-        {
-            return $"{pid}: {File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ').Trim()}";
-        }
-        catch (IOException)
-        {
-            return $"{pid}: (gone)";
-        }
-    }
+    private static string CommandLine(int pid) => $"{pid}: {ProcessTable.CommandLine(pid) ?? "(gone)"}";
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using ReferenceApp.Testing;
 using ReferenceApp.Testing.Http;
@@ -156,15 +155,5 @@ public sealed class GeneratedSolutionTests(TemplateFixture template, ITestOutput
         }
     }
 
-    private static string CommandLine(int pid)
-    {
-        try
-        {
-            return File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/cmdline").Replace('\0', ' ').Trim();
-        }
-        catch (IOException)
-        {
-            return string.Empty;
-        }
-    }
+    private static string CommandLine(int pid) => ProcessTable.CommandLine(pid) ?? string.Empty;
 }
